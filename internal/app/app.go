@@ -1,0 +1,72 @@
+// Package app is the rinsim command line: main only wires os.Args, the
+// streams and the exit code into Execute, so every command is testable.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rinsim/rinsim/internal/report"
+)
+
+// Exit codes (README, "Exit codes").
+const (
+	ExitOK          = 0
+	ExitFailure     = 1 // the run failed: I/O error, internal error
+	ExitUsage       = 2 // bad command line, scenario or parameter
+	ExitInterrupted = 130
+)
+
+// runtimeError marks failures that are not the user's input.
+type runtimeError struct{ err error }
+
+func (e runtimeError) Error() string { return e.err.Error() }
+func (e runtimeError) Unwrap() error { return e.err }
+
+// failure marks err as a runtime failure (exit code 1).
+func failure(err error) error {
+	if err == nil {
+		return nil
+	}
+	return runtimeError{err}
+}
+
+// ExitCode maps an error from Execute to the process exit code: nil is 0,
+// an interruption 130, a runtime failure 1, anything else (bad input) 2.
+func ExitCode(err error) int {
+	var rt runtimeError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &rt):
+		return ExitFailure
+	}
+	return ExitUsage
+}
+
+// Execute runs the rinsim command line args (args[0] is the program name).
+func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	app := &cli.App{
+		Name:  "rinsim",
+		Usage: "agent-based simulation of how regional innovation networks help SMEs enter foreign markets",
+		Description: "Exit codes: 0 success, 1 runtime failure, 2 usage or input error, 130 interrupted.\n" +
+			"Example: rinsim run --scenario thesis --seed 7 --set funding.scale=1.5",
+		Version:                   report.Version + " (" + report.Commit() + ")",
+		Writer:                    stdout,
+		ErrWriter:                 stderr,
+		DisableSliceFlagSeparator: true,
+		ExitErrHandler:            func(*cli.Context, error) {}, // only main exits
+		Commands:                  []*cli.Command{runCommand(stdout, stderr), scenariosCommand(stdout)},
+	}
+	err := app.RunContext(ctx, args)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("interrupted: %w", context.Canceled)
+	}
+	return err
+}

@@ -1,0 +1,235 @@
+package model
+
+import "github.com/rinsim/rinsim/scenarios"
+
+func toQuarter(t int) scenarios.Quarter { return scenarios.Quarter(t) }
+
+// runChannels runs this quarter's events of every offered channel, in channel
+// order, while the network's budget lasts (budgets are never overspent).
+func (w *World) runChannels(ns *NetworkState) {
+	if w.T < ns.FoundedStep || ns.Joined == 0 {
+		return
+	}
+	w.shuffleTakers(ns)
+	for c := range NumChannels {
+		if !ns.Offered[c] {
+			continue
+		}
+		cp := &w.chans[c]
+		n := EventCount(cp.EventsPerYear/4*ns.Intensity, ns.rng.Float64())
+		cost := cp.EventCostNOK
+		if c == JointStand {
+			cost *= 1 - w.S.Public.CountyStandShare
+		}
+		for range n {
+			if ns.SpentNOK+cost > ns.Budget {
+				break
+			}
+			ns.SpentNOK += cost
+			ns.Events[c]++
+			w.runEvent(ns, c)
+		}
+	}
+}
+
+// shuffleTakers lists the members taking part this quarter in random order,
+// so that event places go to no one by their position in the member list.
+func (w *World) shuffleTakers(ns *NetworkState) {
+	ns.order = ns.order[:0]
+	for _, i := range ns.Members[:ns.Joined] {
+		if w.Firms.Takes[i] {
+			ns.order = append(ns.order, i)
+		}
+	}
+	ns.rng.Shuffle(len(ns.order), func(a, b int) { ns.order[a], ns.order[b] = ns.order[b], ns.order[a] })
+	ns.cursor = 0
+}
+
+func (w *World) runEvent(ns *NetworkState, c Channel) {
+	switch c {
+	case Info:
+		w.infoEvent(ns, w.chooseMarket(ns, c))
+	case Survey:
+		w.surveyEvent(ns)
+	default:
+		w.slotEvent(ns, c, w.chooseMarket(ns, c))
+	}
+}
+
+// chooseMarket picks the market of an event. Cross-RIN events go where
+// partner clusters are (T4.1.1); mentoring covers distant cultures (T5.1:
+// "how to do business in China, how to do business in India"); other events
+// follow the network's focus, or the members' own targets once a survey has
+// mapped them (T5.1).
+func (w *World) chooseMarket(ns *NetworkState, c Channel) int {
+	wts := ns.weights
+	switch c {
+	case CrossRIN:
+		copy(wts, ns.Partners)
+	default:
+		mixFocus(wts, ns.Focus, ns.Priority, ns.Surveyed, w.S.Public.SurveyTargeting)
+		if c == Mentoring {
+			for m := range wts {
+				wts[m] *= w.distance[m]
+			}
+		}
+	}
+	total := sum(wts)
+	if total <= 0 {
+		return int(ns.rng.IntN(len(wts)))
+	}
+	return pick(wts, total, ns.rng.Float64())
+}
+
+// mixFocus blends the network's focus with the surveyed priorities, each
+// normalised to sum 1.
+func mixFocus(dst, focus, priority []float64, surveyed bool, targeting float64) {
+	tf, tp := sum(focus), sum(priority)
+	if !surveyed || tp == 0 {
+		targeting = 0
+	}
+	for m := range dst {
+		dst[m] = 0
+		if tf > 0 {
+			dst[m] += (1 - targeting) * focus[m] / tf
+		}
+		if targeting > 0 {
+			dst[m] += targeting * priority[m] / tp
+		}
+	}
+}
+
+// infoEvent forwards an invitation (T4.3.2: "I forward invitation through my
+// mail list"): every member receives the information; members taking part
+// this quarter may attend the forwarded event.
+func (w *World) infoEvent(ns *NetworkState, m int) {
+	f := &w.Firms
+	cp := &w.chans[Info]
+	ns.Served[m] = true
+	for _, i := range ns.Members[:ns.Joined] {
+		f.InfoReceived[i]++
+		f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
+		if f.Takes[i] && ns.rng.Float64() < w.S.Public.InnovationNorwayEvents {
+			w.attend(ns, int(i), Info, m, 1)
+		}
+	}
+}
+
+// surveyEvent maps the members' target markets (T5.1: "identify which markets
+// will be most important"), weighting ambitious members fully.
+func (w *World) surveyEvent(ns *NetworkState) {
+	f := &w.Firms
+	cp := &w.chans[Survey]
+	clear(ns.Priority)
+	for _, i := range ns.Members[:ns.Joined] {
+		f.InfoReceived[i]++
+		f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
+		if t := f.Target[i]; t >= 0 {
+			wt := w.S.Firm.NonAmbitiousRate
+			if f.Ambitious[i] {
+				wt = 1
+			}
+			ns.Priority[t] += wt
+		}
+	}
+	ns.Surveyed = true
+}
+
+// slotEvent fills an event's places from the members taking part, starting
+// where the last event stopped. A member accepts an event in its target
+// market, or elsewhere with the market's attractiveness for its sector, and
+// only if it can pay the fee.
+func (w *World) slotEvent(ns *NetworkState, c Channel, m int) {
+	f := &w.Firms
+	cp := &w.chans[c]
+	if c != Mentoring {
+		ns.Served[m] = true
+	}
+	n := len(ns.order)
+	slots := int(cp.Slots)
+	filled := 0
+	for k := 0; k < n && filled < slots; k++ {
+		idx := (ns.cursor + k) % n
+		i := int(ns.order[idx])
+		accept := int(f.Target[i]) == m || ns.rng.Float64() < w.attr[int(f.Sector[i])*f.M+m]
+		if !accept || !w.afford(i, cp.FeeNOK) {
+			continue
+		}
+		w.spend(i, cp.FeeNOK)
+		attention := 1.0
+		if c == Embassy {
+			attention = w.S.Public.EmbassyAttention
+		}
+		w.attend(ns, i, c, m, attention)
+		filled++
+		ns.cursor = idx + 1
+	}
+}
+
+// attend applies one participation: learning, a possible contact in the
+// event's market and co-funding.
+func (w *World) attend(ns *NetworkState, i int, c Channel, m int, attention float64) {
+	f := &w.Firms
+	cp := &w.chans[c]
+	f.Participations[i]++
+	f.Attended[i] = true
+	f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
+	j := i*f.M + m
+	f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), cp.MarketLearning))
+	if ns.rng.Float64() < cp.ContactProb*attention {
+		w.addContact(i, m, Source(c), w.T)
+	}
+	if grant := cp.FundingNOK * w.S.Public.InnovationNorwayShare; grant > 0 {
+		f.Grant[i] += float32(grant)
+		f.FundingReceived[i] += float32(grant)
+	}
+}
+
+// peerPhase: inter-firm cooperation (T4.2, T5.3). An ambitious member whose
+// target market no event of its network served this quarter may ask another
+// member; the peer shares a contact in that market if it has one, or invites
+// it along to the market where the peer is most committed.
+func (w *World) peerPhase(ns *NetworkState) {
+	if ns.Joined < 2 {
+		return
+	}
+	f := &w.Firms
+	pr := &w.S.Peer
+	for _, i32 := range ns.Members[:ns.Joined] {
+		i := int(i32)
+		t := int(f.Target[i])
+		if !f.Ambitious[i] || t < 0 || ns.Served[t] || ns.rng.Float64() >= pr.SeekProb {
+			continue
+		}
+		j := int(ns.Members[ns.rng.IntN(ns.Joined)])
+		if j == i || ns.rng.Float64() >= pr.ShareProb {
+			continue
+		}
+		m := w.peerMarket(j, t)
+		if m < 0 {
+			continue
+		}
+		w.addContact(i, m, SrcPeer, w.T)
+		f.PeerGiven[j]++
+		f.PeerReceived[i]++
+		f.General[i] = float32(Learn(float64(f.General[i]), pr.Learning))
+		ns.PeerShares++
+	}
+}
+
+// peerMarket is where peer j can help: the asker's target if j has contacts
+// there, else j's most committed market, -1 if j is not abroad at all.
+func (w *World) peerMarket(j, target int) int {
+	f := &w.Firms
+	M := f.M
+	if f.Contacts[j*M+target] > 0 {
+		return target
+	}
+	best, bestStage := -1, uint8(0)
+	for m := range M {
+		if s := f.Stage[j*M+m]; s > bestStage {
+			best, bestStage = m, s
+		}
+	}
+	return best
+}

@@ -1,0 +1,28 @@
+// Package model holds the agents, their state and the rules of rinsim: SMEs
+// with Uppsala-style knowledge and commitment per foreign market, regional
+// innovation networks (RINs) whose funding buys secretariat capacity and so
+// the channels they offer, and the public actors as parameters.
+//
+// # Data layout
+//
+// Firm state is struct-of-arrays: one slice per variable, indexed by firm, and
+// firm-by-market variables in flat slices indexed firm*markets+market. The
+// step loop holds no pointer or interface per agent and allocates nothing in
+// steady state.
+//
+// # Step order
+//
+// [World.Step] runs one quarter in this order (docs/ODD.md, "Process overview"):
+//
+//  1. join: firms whose joining quarter has come become members;
+//  2. fund: each network sums its active funding streams, buys secretariat
+//     capacity and chooses the channels it can offer;
+//  3. firms: busy spells start or end, each firm decides whether it takes
+//     part in network activities this quarter and picks its target market;
+//  4. channels: each network runs the events of its offered channels;
+//  5. own networks: contacts from business and social networks, own
+//     channels and inbound approaches;
+//  6. peers: members whose target no event served ask another member;
+//  7. commitment: at most one step along the establishment chain per firm;
+//  8. learning: current activities raise experiential and general knowledge.
+package model

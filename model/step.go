@@ -1,0 +1,318 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Accum counts what happened to one group of a network in the current quarter.
+type Accum struct {
+	Contacts    [NumSources]int
+	Entries     int // market entries
+	NewEntrants int // firms with their first counted entry
+}
+
+// Step runs one quarter; the order of the phases is documented in the
+// package comment and in docs/ODD.md.
+func (w *World) Step() {
+	t := w.T
+	w.join(t)
+	w.fund(t)
+	w.firmPhase(t)
+	for k := range w.Networks {
+		w.runChannels(&w.Networks[k])
+	}
+	for k := range w.Networks {
+		w.peerPhase(&w.Networks[k])
+	}
+	w.commitPhase(t)
+	w.T++
+}
+
+// Done reports whether every step of the scenario has run.
+func (w *World) Done() bool { return w.T >= w.S.Steps() }
+
+// counted reports whether firm i's activity counts for its group at step t:
+// comparison firms always, members once they have joined.
+func (w *World) counted(i, t int) bool {
+	f := &w.Firms
+	return f.Group[i] == GroupComparison || (f.JoinStep[i] >= 0 && int(f.JoinStep[i]) <= t)
+}
+
+func (w *World) join(t int) {
+	for k := range w.Networks {
+		ns := &w.Networks[k]
+		for ns.Joined < len(ns.Members) && int(w.Firms.JoinStep[ns.Members[ns.Joined]]) <= t {
+			ns.Joined++
+		}
+	}
+}
+
+// fund sets each network's funding, secretariat and channels for the quarter.
+func (w *World) fund(t int) {
+	year := (w.S.Start + toQuarter(t)).Year()
+	fp := &w.S.Funding
+	for k := range w.Networks {
+		ns := &w.Networks[k]
+		ns.Events = [NumChannels]int{}
+		ns.SpentNOK, ns.PeerShares = 0, 0
+		ns.Acc = [2]Accum{}
+		clear(ns.Served)
+		ns.FundingYear = AnnualFunding(ns.P, year, fp.Scale)
+		ns.Budget = ns.FundingYear / 4
+		ns.FTE = Capacity(ns.FundingYear, fp.SecretariatShare, fp.NOKPerFTE)
+		var used float64
+		ns.Offered, used = [NumChannels]bool{}, 0
+		if t >= ns.FoundedStep {
+			ns.Offered, used = OfferChannels(ns.FTE, ns.eligible, w.need)
+		}
+		ns.Intensity = Intensity(ns.FTE, used, fp.MaxIntensity)
+		w.setFocus(ns, year)
+	}
+}
+
+// setFocus weights markets for events when no survey guides the network:
+// attractiveness for its sector, tilted toward nearby markets by the share of
+// its funding that comes from Interreg (T5.1).
+func (w *World) setFocus(ns *NetworkState, year int) {
+	interreg, total := 0.0, 0.0
+	for _, st := range ns.P.Streams {
+		if StreamActive(st, year) {
+			total += st.NOKPerYear
+			if st.Source == "interreg" {
+				interreg += st.NOKPerYear
+			}
+		}
+	}
+	share := 0.0
+	if total > 0 {
+		share = interreg / total
+	}
+	M := w.Firms.M
+	sec := w.sectorOf(ns)
+	for m := range M {
+		ns.Focus[m] = w.attr[sec*M+m]
+		if w.nordic[m] {
+			ns.Focus[m] *= 1 + w.S.Public.InterregNearbyBias*share
+		}
+	}
+}
+
+func (w *World) sectorOf(ns *NetworkState) int {
+	for si, s := range w.Sectors {
+		if s == ns.P.Sector {
+			return si
+		}
+	}
+	panic("model: sector missing for network " + ns.ID)
+}
+
+// firmPhase: busy spells, contacts from the firm's own networks, its target
+// market and whether it takes part in network activities this quarter.
+func (w *World) firmPhase(t int) {
+	f := &w.Firms
+	for b, r := range w.blocks {
+		lo, hi := b*BlockSize, min((b+1)*BlockSize, f.N)
+		for i := lo; i < hi; i++ {
+			w.firmQuarter(i, t, r)
+		}
+	}
+}
+
+func (w *World) firmQuarter(i, t int, r *rand.Rand) {
+	f := &w.Firms
+	fr := &w.S.Firm
+	f.Spent[i] = 0
+	f.Attended[i] = false
+	if f.Busy[i] {
+		f.Busy[i] = r.Float64() >= fr.BusyEnd
+	} else {
+		f.Busy[i] = r.Float64() < fr.BusyStart
+	}
+	arch := &w.S.Archetypes[f.Archetype[i]]
+	wts := w.outboundWeights(i)
+	total := sum(wts)
+	w.ownContact(i, t, SrcBusiness, arch.BusinessNetwork, wts, total, r)
+	w.ownContact(i, t, SrcSocial, arch.SocialNetwork, wts, total, r)
+	if w.afford(i, fr.OtherCostNOK) {
+		if w.ownContact(i, t, SrcOther, arch.OtherChannels, wts, total, r) {
+			w.spend(i, fr.OtherCostNOK)
+		}
+	}
+	w.inboundContact(i, t, arch.Inbound, r)
+	f.Target[i] = int8(w.target(i, wts))
+	p := ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousRate)
+	f.Takes[i] = f.Group[i] == GroupMember && w.counted(i, t) && r.Float64() < p
+}
+
+// ownContact draws at most one contact from an own source with the given
+// rate per quarter, in a market chosen by the firm's search weights. It
+// reports whether a contact was made.
+func (w *World) ownContact(i, t int, src Source, rate float64, wts []float64, total float64, r *rand.Rand) bool {
+	if rate <= 0 || total <= 0 || r.Float64() >= Hazard(rate) {
+		return false
+	}
+	w.addContact(i, pick(wts, total, r.Float64()), src, t)
+	return true
+}
+
+// inboundContact: distributors approach the firm from markets in proportion
+// to attractiveness, whatever the distance (T4.4.3, D4+D5).
+func (w *World) inboundContact(i, t int, rate float64, r *rand.Rand) {
+	if rate <= 0 || r.Float64() >= Hazard(rate) {
+		return
+	}
+	M := w.Firms.M
+	sec := int(w.Firms.Sector[i])
+	row := w.attr[sec*M : (sec+1)*M]
+	w.addContact(i, pick(row, sum(row), r.Float64()), SrcInbound, t)
+}
+
+// outboundWeights fills the scratch slice with firm i's search weights.
+func (w *World) outboundWeights(i int) []float64 {
+	f := &w.Firms
+	M := f.M
+	sec := int(f.Sector[i])
+	g := float64(f.General[i])
+	da := w.S.Firm.DistanceAversion
+	for m := range M {
+		w.scratch[m] = OutboundWeight(w.attr[sec*M+m], w.distance[m], g, da)
+	}
+	return w.scratch
+}
+
+// target is the market not yet entered with the highest search weight, -1 if none.
+func (w *World) target(i int, wts []float64) int {
+	f := &w.Firms
+	best, bestW := -1, 0.0
+	for m, v := range wts {
+		if f.Stage[i*f.M+m] == 0 && v > bestW {
+			best, bestW = m, v
+		}
+	}
+	return best
+}
+
+func (w *World) addContact(i, m int, src Source, t int) {
+	f := &w.Firms
+	j := i*f.M + m
+	if f.Contacts[j] < math.MaxUint16 {
+		f.Contacts[j]++
+	}
+	f.SrcMask[j] |= 1 << src
+	f.BySource[i*int(NumSources)+int(src)]++
+	if w.counted(i, t) {
+		w.Networks[f.Network[i]].Acc[f.Group[i]].Contacts[src]++
+	}
+}
+
+// cash is what firm i can still spend this quarter: a quarter of its
+// uncommitted budget plus unspent co-funding.
+func (w *World) cash(i int) float64 {
+	f := &w.Firms
+	return float64(f.Budget[i]-f.Committed[i])/4 + float64(f.Grant[i]) - float64(f.Spent[i])
+}
+
+func (w *World) afford(i int, nok float64) bool { return nok <= w.cash(i) }
+
+func (w *World) spend(i int, nok float64) { w.Firms.Spent[i] += float32(nok) }
+
+// commitPhase: the Uppsala decision, then learning from current activities,
+// firm by firm.
+func (w *World) commitPhase(t int) {
+	f := &w.Firms
+	for b, r := range w.blocks {
+		lo, hi := b*BlockSize, min((b+1)*BlockSize, f.N)
+		for i := lo; i < hi; i++ {
+			w.commit(i, t, r)
+			w.learn(i)
+		}
+	}
+}
+
+// commit makes at most one commitment step per quarter: each market's
+// probability comes from CommitProb; the chance of any step is
+// 1-prod(1-p_m), and the market is then chosen in proportion to p_m, so no
+// market is favoured by its position in the list.
+func (w *World) commit(i, t int, r *rand.Rand) {
+	f := &w.Firms
+	fr := &w.S.Firm
+	M := f.M
+	amb := 1.0
+	if !f.Ambitious[i] {
+		amb = fr.NonAmbitiousRate
+	}
+	g := float64(f.General[i])
+	sec := int(f.Sector[i])
+	p := w.scratch
+	none, total := 1.0, 0.0
+	for m := range M {
+		j := i*M + m
+		p[m] = 0
+		k := float64(f.Knowledge[j])
+		if !CanStepUp(int(f.Stage[j]), k, float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
+			continue
+		}
+		opp := Opportunity(w.attr[sec*M+m], int(f.Contacts[j]), fr.ContactScale)
+		risk := PerceivedRisk(w.distance[m], k, g, fr.GeneralRiskWeight)
+		p[m] = CommitProb(fr.StepRate, amb, opp, risk, fr.RiskAversion)
+		none *= 1 - p[m]
+		total += p[m]
+	}
+	if total == 0 || r.Float64() >= 1-none {
+		return
+	}
+	w.stepUp(i, pick(p, total, r.Float64()), t)
+}
+
+func (w *World) stepUp(i, m, t int) {
+	f := &w.Firms
+	j := i*f.M + m
+	s := f.Stage[j]
+	f.Stage[j] = s + 1
+	f.Committed[i] += float32(w.stageCost[s+1] - w.stageCost[s])
+	if s != 0 || f.EntryStep[j] != NoStep {
+		return
+	}
+	f.EntryStep[j] = int16(t)
+	if !w.counted(i, t) {
+		return
+	}
+	acc := &w.Networks[f.Network[i]].Acc[f.Group[i]]
+	acc.Entries++
+	f.Entries[i]++
+	if f.FirstEntry[i] == NoStep {
+		f.FirstEntry[i] = int16(t)
+		f.FirstMarket[i] = int8(m)
+		acc.NewEntrants++
+	}
+}
+
+// learn: experiential knowledge grows with the activity of the firm's stage
+// in each market; general knowledge with its activity abroad overall (T2.1:
+// "the more active the firms are ... the more rapid they acquire
+// international experience"). Unspent co-funding is used up first.
+func (w *World) learn(i int) {
+	f := &w.Firms
+	fr := &w.S.Firm
+	M := f.M
+	activity := 0.0
+	for m := range M {
+		j := i*M + m
+		a := w.stageAct[f.Stage[j]]
+		if a > 0 {
+			f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), fr.MarketLearning*a))
+			activity += a
+		}
+	}
+	f.General[i] = float32(Learn(float64(f.General[i]), fr.GeneralLearning*math.Min(1, activity)))
+	f.Grant[i] = max(0, f.Grant[i]-f.Spent[i])
+}
+
+func sum(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}

@@ -1,0 +1,379 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/rinsim/rinsim/internal/rng"
+	"github.com/rinsim/rinsim/scenarios"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// BlockSize is the number of firms that share one random stream. Streams
+// belong to blocks, not to workers, so a parallel step gives the same result
+// whatever the number of workers.
+const BlockSize = 1024
+
+// Group tells members of a network from its comparison firms.
+type Group uint8
+
+// Groups of firms.
+const (
+	GroupMember     Group = iota // joins the network at JoinStep
+	GroupComparison              // same sector, never joins (brief 2)
+)
+
+func (g Group) String() string {
+	if g == GroupComparison {
+		return "comparison"
+	}
+	return "member"
+}
+
+// Firms is the SME population as struct-of-arrays. Per-firm slices have
+// length N; per-firm-market slices have length N*M, indexed i*M+m.
+type Firms struct {
+	N, M int
+
+	Network    []int32   // index into World.Networks
+	Group      []Group   // member or comparison
+	JoinStep   []int32   // step the firm joins its network; NoStep for comparison firms
+	Archetype  []uint8   // index into Scenario.Archetypes
+	Sector     []uint8   // index into World.Sectors
+	Ambitious  []bool    // international ambition (T3.5)
+	Busy       []bool    // busy with the core product (T4.4.2)
+	Relevance  []float32 // relevance of the network's events to the firm, [0,1]
+	Budget     []float32 // resources for international activity, NOK/year
+	Committed  []float32 // resources committed along the establishment chains, NOK/year
+	Grant      []float32 // unspent co-funding, NOK
+	Spent      []float32 // spent this quarter, NOK
+	General    []float32 // general internationalisation knowledge, [0,1]
+	Target     []int8    // market the firm wants to enter next, -1 none
+	Takes      []bool    // takes part in network activities this quarter
+	Attended   []bool    // attended at least one event this quarter
+	PriorEntry []bool    // operated abroad before the simulation
+	Entries     []int32 // market entries counted for the firm (members: after joining)
+	FirstEntry  []int16 // step of the first counted entry, NoStep if none
+	FirstMarket []int8  // market of the first counted entry, -1 if none
+
+	// Counters over the run.
+	Participations  []int32
+	InfoReceived    []int32
+	FundingReceived []float32 // co-funding received, NOK
+	PeerReceived    []int32
+	PeerGiven       []int32
+	BySource        []int32 // contacts by source, i*NumSources+s
+
+	// Per firm and market.
+	Knowledge []float32 // experiential market knowledge, [0,1]
+	Stage     []uint8   // position on the establishment chain
+	Contacts  []uint16  // relationships in the market
+	SrcMask   []uint16  // bit s set: a contact came from Source s
+	EntryStep []int16   // step of the first entry (stage 0 -> 1); NoStep never; PriorStep before the run
+}
+
+// Special step values.
+const (
+	NoStep    = -1
+	PriorStep = -2
+)
+
+// NetworkState is a RIN's state in the current quarter.
+type NetworkState struct {
+	Index        int
+	ID           string
+	P            *scenarios.Network
+	FoundedStep  int
+	Members      []int32 // member firm indices, in joining order
+	Comparison   []int32 // comparison firm indices
+	Joined       int     // members that have joined so far (a prefix of Members)
+	Partners     []float64
+	Focus        []float64 // market weights without survey
+	Priority     []float64 // members' targets, mapped by the last survey
+	Surveyed     bool
+	FundingYear  float64 // NOK/year
+	Budget       float64 // NOK this quarter
+	SpentNOK     float64 // NOK this quarter
+	FTE          float64
+	Offered      [NumChannels]bool
+	Intensity    float64
+	Events       [NumChannels]int
+	Served       []bool // markets where an event took place this quarter
+	PeerShares   int
+	Acc          [2]Accum // this quarter, by Group
+
+	rng      *rand.Rand
+	eligible [NumChannels]bool
+	order    []int32 // members taking part this quarter, shuffled
+	cursor   int     // where the next event starts inviting in order
+	weights  []float64
+}
+
+// World is the whole simulated system.
+type World struct {
+	S        *scenarios.Scenario
+	Sectors  []string
+	Networks []NetworkState
+	Firms    Firms
+	T        int // the next step to run, 0-based from Scenario.Start
+
+	// Flattened parameters for the hot loops.
+	distance  []float64 // per market
+	nordic    []bool
+	attr      []float64 // sector*M + market
+	chans     [NumChannels]scenarios.ChannelParams
+	need      [NumChannels]float64
+	stageCost []float64
+	stageAct  []float64
+	stageKnow []float64
+
+	blocks  []*rand.Rand // one stream per block of BlockSize firms
+	scratch []float64    // per-market weights of the current firm
+}
+
+// New builds the initial population of scenario s from master seed.
+func New(s *scenarios.Scenario, seed uint64) (*World, error) {
+	w := &World{S: s}
+	w.flatten()
+	init := rng.New(seed, rng.KindInit, 0)
+	total := 0
+	for _, n := range s.Networks {
+		total += n.Members + n.NonMembers
+	}
+	if total > math.MaxInt32 {
+		return nil, fmt.Errorf("model: %d firms exceed the limit of %d", total, math.MaxInt32)
+	}
+	w.Firms = newFirms(total, len(s.Markets))
+	w.scratch = make([]float64, len(s.Markets))
+	w.Networks = make([]NetworkState, len(s.Networks))
+	next := 0
+	for k := range s.Networks {
+		next = w.initNetwork(k, next, init, seed)
+	}
+	w.blocks = make([]*rand.Rand, (total+BlockSize-1)/BlockSize)
+	for b := range w.blocks {
+		w.blocks[b] = rng.New(seed, rng.KindFirms, uint64(b))
+	}
+	return w, nil
+}
+
+func (w *World) flatten() {
+	s := w.S
+	M := len(s.Markets)
+	sectors := map[string]bool{}
+	for _, n := range s.Networks {
+		sectors[n.Sector] = true
+	}
+	for sec := range sectors {
+		w.Sectors = append(w.Sectors, sec)
+	}
+	sort.Strings(w.Sectors)
+	w.distance = make([]float64, M)
+	w.nordic = make([]bool, M)
+	w.attr = make([]float64, len(w.Sectors)*M)
+	for m, mk := range s.Markets {
+		w.distance[m] = mk.PsychicDistance
+		w.nordic[m] = mk.Nordic
+		for si, sec := range w.Sectors {
+			w.attr[si*M+m] = mk.Attractiveness[sec]
+		}
+	}
+	w.chans = channelParams(&s.Channel)
+	for c := range NumChannels {
+		w.need[c] = w.chans[c].FTE
+	}
+	for _, st := range s.Stages {
+		w.stageCost = append(w.stageCost, st.CostNOK)
+		w.stageAct = append(w.stageAct, st.Activity)
+		w.stageKnow = append(w.stageKnow, st.Knowledge)
+	}
+}
+
+func newFirms(n, m int) Firms {
+	f := Firms{N: n, M: m,
+		Network: make([]int32, n), Group: make([]Group, n), JoinStep: make([]int32, n),
+		Archetype: make([]uint8, n), Sector: make([]uint8, n), Ambitious: make([]bool, n),
+		Busy: make([]bool, n), Relevance: make([]float32, n), Budget: make([]float32, n),
+		Committed: make([]float32, n), Grant: make([]float32, n), Spent: make([]float32, n),
+		General: make([]float32, n), Target: make([]int8, n), Takes: make([]bool, n),
+		Attended: make([]bool, n), PriorEntry: make([]bool, n),
+		Entries: make([]int32, n), FirstEntry: make([]int16, n), FirstMarket: make([]int8, n),
+		Participations: make([]int32, n), InfoReceived: make([]int32, n),
+		FundingReceived: make([]float32, n), PeerReceived: make([]int32, n), PeerGiven: make([]int32, n),
+		BySource:  make([]int32, n*int(NumSources)),
+		Knowledge: make([]float32, n*m), Stage: make([]uint8, n*m), Contacts: make([]uint16, n*m),
+		SrcMask: make([]uint16, n*m), EntryStep: make([]int16, n*m),
+	}
+	for i := range f.EntryStep {
+		f.EntryStep[i] = NoStep
+	}
+	for i := range n {
+		f.FirstEntry[i] = NoStep
+		f.FirstMarket[i] = -1
+	}
+	return f
+}
+
+// initNetwork creates network k's state and its firms from index first on,
+// and returns the next free firm index.
+func (w *World) initNetwork(k, first int, init *rand.Rand, seed uint64) int {
+	p := &w.S.Networks[k]
+	M := len(w.S.Markets)
+	ns := &w.Networks[k]
+	*ns = NetworkState{Index: k, ID: p.ID, P: p,
+		FoundedStep: int(scenarios.NewQuarter(p.Founded, 1) - w.S.Start),
+		Partners:    make([]float64, M), Focus: make([]float64, M), Priority: make([]float64, M),
+		Served: make([]bool, M), weights: make([]float64, M),
+		rng: rng.New(seed, rng.KindNetwork, uint64(k)),
+	}
+	for m, mk := range w.S.Markets {
+		ns.Partners[m] = p.Partners[mk.ID]
+	}
+	ns.FoundedStep = max(ns.FoundedStep, 0)
+	ns.eligible = w.eligibility(p)
+	sector := uint8(sort.SearchStrings(w.Sectors, p.Sector))
+	mix := archetypeCDF(w.S.Archetypes, p.Archetypes)
+	steps := w.S.Steps()
+	i := first
+	for j := 0; j < p.Members; j++ {
+		w.initFirm(i, k, sector, mix, init)
+		w.Firms.Group[i] = GroupMember
+		w.Firms.JoinStep[i] = int32(joinStep(j, p.InitialMembers, p.Members, ns.FoundedStep, steps))
+		ns.Members = append(ns.Members, int32(i))
+		i++
+	}
+	for j := 0; j < p.NonMembers; j++ {
+		w.initFirm(i, k, sector, mix, init)
+		w.Firms.Group[i] = GroupComparison
+		w.Firms.JoinStep[i] = NoStep
+		ns.Comparison = append(ns.Comparison, int32(i))
+		i++
+	}
+	ns.order = make([]int32, 0, len(ns.Members))
+	return i
+}
+
+// eligibility: channels that need a partner abroad or a co-funder exist only
+// when those do (T4.1.1: cross-RIN needs a partner cluster; T4.1.3: network
+// projects are co-funded by Innovation Norway).
+func (w *World) eligibility(p *scenarios.Network) [NumChannels]bool {
+	var e [NumChannels]bool
+	for c := range NumChannels {
+		e[c] = true
+	}
+	partners := 0.0
+	for _, v := range p.Partners {
+		partners += v
+	}
+	e[CrossRIN] = partners > 0
+	e[NetworkProject] = w.S.Public.InnovationNorwayShare > 0
+	return e
+}
+
+// joinStep spreads joining evenly: the first initial members join when the
+// network is founded, the rest one by one until the last quarter (T3.5:
+// Oslo Medtech grew from 32 to about 180 members).
+func joinStep(j, initial, total, founded, steps int) int {
+	if j < initial || total == initial {
+		return founded
+	}
+	span := steps - 1 - founded
+	return founded + 1 + (j-initial)*span/(total-initial)
+}
+
+func archetypeCDF(as []scenarios.Archetype, weights map[string]float64) []float64 {
+	cdf := make([]float64, len(as))
+	total := 0.0
+	for a, arch := range as {
+		total += weights[arch.ID]
+		cdf[a] = total
+	}
+	for a := range cdf {
+		cdf[a] /= total
+	}
+	return cdf
+}
+
+func (w *World) initFirm(i, k int, sector uint8, mix []float64, r *rand.Rand) {
+	s := w.S
+	f := &w.Firms
+	a := sort.SearchFloat64s(mix, r.Float64())
+	a = min(a, len(mix)-1)
+	arch := &s.Archetypes[a]
+	f.Network[i] = int32(k)
+	f.Archetype[i] = uint8(a)
+	f.Sector[i] = sector
+	f.Ambitious[i] = r.Float64() < s.Networks[k].AmbitionShare
+	f.Relevance[i] = float32(betaMean(r, s.Networks[k].EventRelevance, s.Firm.RelevanceConcentration))
+	f.Budget[i] = float32(distuv.LogNormal{Mu: math.Log(arch.BudgetNOK), Sigma: s.Firm.BudgetSpread, Src: r}.Rand())
+	f.General[i] = float32(arch.GeneralKnowledge)
+	f.Target[i] = -1
+	w.placePriorMarkets(i, arch.PriorMarkets, r)
+}
+
+// placePriorMarkets puts an experienced firm at the agent stage in its first
+// markets, chosen as its own search would choose them.
+func (w *World) placePriorMarkets(i int, n float64, r *rand.Rand) {
+	f := &w.Firms
+	M := f.M
+	count := int(n)
+	if r.Float64() < n-float64(count) {
+		count++
+	}
+	stage := min(2, len(w.stageCost)-1)
+	for ; count > 0; count-- {
+		wts := w.outboundWeights(i)
+		total := 0.0
+		for m := range M {
+			if f.Stage[i*M+m] != 0 {
+				wts[m] = 0
+			}
+			total += wts[m]
+		}
+		if total == 0 {
+			return
+		}
+		m := pick(wts, total, r.Float64())
+		if f.Committed[i]+float32(w.stageCost[stage]) > f.Budget[i] {
+			return
+		}
+		j := i*M + m
+		f.Stage[j] = uint8(stage)
+		f.Committed[i] += float32(w.stageCost[stage])
+		f.Knowledge[j] = float32(w.S.Firm.InitialKnowledge)
+		f.Contacts[j] = 2
+		f.SrcMask[j] |= 1 << SrcBusiness
+		f.EntryStep[j] = PriorStep
+		f.PriorEntry[i] = true
+	}
+}
+
+// betaMean draws from a beta distribution with the given mean and
+// concentration a+b.
+func betaMean(r *rand.Rand, mean, conc float64) float64 {
+	if mean <= 0 || mean >= 1 {
+		return mean
+	}
+	return distuv.Beta{Alpha: mean * conc, Beta: (1 - mean) * conc, Src: r}.Rand()
+}
+
+// pick returns the index chosen by u in [0,1) from non-negative weights
+// summing to total. Weighted choice over a dozen markets is a linear scan;
+// gonum's sampleuv.Weighted would allocate a heap per firm per quarter.
+func pick(weights []float64, total, u float64) int {
+	x := u * total
+	last := 0
+	for m, v := range weights {
+		if v <= 0 {
+			continue
+		}
+		last = m
+		if x < v {
+			return m
+		}
+		x -= v
+	}
+	return last
+}

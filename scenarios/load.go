@@ -1,0 +1,201 @@
+package scenarios
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+//go:embed builtin/*.toml
+var builtinFS embed.FS
+
+// BuiltinNames lists the embedded scenarios, sorted.
+func BuiltinNames() []string {
+	entries, err := fs.ReadDir(builtinFS, "builtin")
+	if err != nil {
+		panic("scenarios: embedded files missing: " + err.Error())
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".toml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// BuiltinSource returns the embedded file of a built-in scenario, comments included.
+func BuiltinSource(name string) ([]byte, error) {
+	b, err := builtinFS.ReadFile(path.Join("builtin", name+".toml"))
+	if err != nil {
+		return nil, fmt.Errorf("unknown scenario %q; built-in scenarios: %s", name, strings.Join(BuiltinNames(), ", "))
+	}
+	return b, nil
+}
+
+// Builtin parses and validates an embedded scenario.
+func Builtin(name string) (*Scenario, error) {
+	b, err := BuiltinSource(name)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b, name+".toml (built-in)")
+}
+
+// Load reads a scenario by built-in name or file path, and validates it.
+// A name that is neither a built-in nor an existing file is an error that
+// lists the built-in names.
+func Load(nameOrPath string) (*Scenario, error) {
+	if b, err := BuiltinSource(nameOrPath); err == nil {
+		return Parse(b, nameOrPath+".toml (built-in)")
+	}
+	b, err := os.ReadFile(nameOrPath)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("scenario %q is neither a file nor a built-in scenario (%s)", nameOrPath, strings.Join(BuiltinNames(), ", "))
+		}
+		return nil, fmt.Errorf("read scenario: %w", err)
+	}
+	return Parse(b, nameOrPath)
+}
+
+// Parse decodes a TOML scenario and validates it; file names the source in
+// errors. A file with `base = "NAME"` starts from that built-in scenario, so
+// it needs only the fields it changes (lists such as [[network]] are replaced
+// as a whole).
+func Parse(data []byte, file string) (*Scenario, error) {
+	s, err := decode(data, file)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Validate(file); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func decode(data []byte, file string) (*Scenario, error) {
+	var head struct {
+		Base string `toml:"base"`
+	}
+	if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&head); err != nil {
+		return nil, parseError(file, err)
+	}
+	s := &Scenario{}
+	if head.Base != "" {
+		src, err := BuiltinSource(head.Base)
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: field base: %w", file, err)
+		}
+		if s, err = decode(src, head.Base+".toml (built-in)"); err != nil {
+			return nil, err
+		}
+		clearLists(s, data)
+	}
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(s)
+	if err != nil {
+		return nil, parseError(file, err)
+	}
+	if err := undecoded(file, md, s); err != nil {
+		return nil, err
+	}
+	s.Base = head.Base
+	return s, nil
+}
+
+// clearLists empties the base's lists that the file redefines, so that
+// [[network]] in a derived file replaces the base's networks instead of
+// overlaying them element by element.
+func clearLists(s *Scenario, data []byte) {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return
+	}
+	if _, ok := raw["stage"]; ok {
+		s.Stages = nil
+	}
+	if _, ok := raw["market"]; ok {
+		s.Markets = nil
+	}
+	if _, ok := raw["archetype"]; ok {
+		s.Archetypes = nil
+	}
+	if _, ok := raw["network"]; ok {
+		s.Networks = nil
+	}
+}
+
+func parseError(file string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		field := pe.LastKey
+		if field == "" {
+			field = "(syntax)"
+		}
+		return fmt.Errorf("scenario %s: line %d: field %s: %s", file, pe.Position.Line, field, pe.Message)
+	}
+	return fmt.Errorf("scenario %s: %w", file, err)
+}
+
+// undecoded rejects keys the Scenario struct does not have, suggesting the
+// nearest valid key.
+func undecoded(file string, md toml.MetaData, s *Scenario) error {
+	keys := md.Undecoded()
+	if len(keys) == 0 {
+		return nil
+	}
+	valid := s.Params()
+	var ps problems
+	for _, k := range keys {
+		field := k.String()
+		msg := "unknown field"
+		if hint := nearestKey(field, valid); hint != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", hint)
+		}
+		ps.add(field, "%s", msg)
+	}
+	return &ValidationError{File: file, Problems: ps.list}
+}
+
+// nearestKey suggests a valid key for a TOML path. TOML paths name list
+// elements by position, so only the last component is compared.
+func nearestKey(field string, valid []Param) string {
+	last := field[strings.LastIndex(field, ".")+1:]
+	best, bestD := "", len(last)/2+2
+	for _, p := range valid {
+		name := p.Key[strings.LastIndex(p.Key, ".")+1:]
+		if d := editDistance(last, name); d < bestD {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+// Encode writes the scenario as TOML.
+func (s *Scenario) Encode() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(s); err != nil {
+		return nil, fmt.Errorf("encode scenario %s: %w", s.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Clone returns a deep copy, so that overrides never leak between runs.
+func (s *Scenario) Clone() *Scenario {
+	b, err := s.Encode()
+	if err != nil {
+		panic("scenarios: clone: " + err.Error())
+	}
+	c := &Scenario{}
+	if _, err := toml.Decode(string(b), c); err != nil {
+		panic("scenarios: clone: " + err.Error())
+	}
+	return c
+}

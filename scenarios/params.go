@@ -1,0 +1,275 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Kind is the type of a parameter's value.
+type Kind int
+
+// Parameter kinds.
+const (
+	Float Kind = iota
+	Int
+	Bool
+	QuarterKind
+)
+
+// Param is one addressable parameter of a scenario: a view into the scenario
+// struct, so Set changes the scenario it came from.
+type Param struct {
+	Key      string
+	Unit     string
+	Doc      string
+	Min, Max float64
+	Kind     Kind
+
+	field  reflect.Value // addressable scalar, or the map holding it
+	mapKey reflect.Value // valid for map entries
+}
+
+// Value returns the parameter's value as a float64 (bools are 0 or 1,
+// quarters count from year 0).
+func (p Param) Value() float64 {
+	v := p.get()
+	switch p.Kind {
+	case Int:
+		return float64(v.Int())
+	case Bool:
+		if v.Bool() {
+			return 1
+		}
+		return 0
+	case QuarterKind:
+		return float64(v.Int())
+	}
+	return v.Float()
+}
+
+// String returns the value as it would be written in a scenario file.
+func (p Param) String() string {
+	v := p.get()
+	switch p.Kind {
+	case Int:
+		return strconv.FormatInt(v.Int(), 10)
+	case Bool:
+		return strconv.FormatBool(v.Bool())
+	case QuarterKind:
+		return Quarter(v.Int()).String()
+	}
+	return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+}
+
+// Range describes the allowed range for messages.
+func (p Param) Range() string {
+	switch p.Kind {
+	case Bool:
+		return "true or false"
+	case QuarterKind:
+		return "a quarter such as 2007Q1"
+	}
+	return fmt.Sprintf("[%s, %s] %s", fmtNum(p.Min), fmtNum(p.Max), p.Unit)
+}
+
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func (p Param) get() reflect.Value {
+	if p.mapKey.IsValid() {
+		return p.field.MapIndex(p.mapKey)
+	}
+	return p.field
+}
+
+// Set parses s and stores it. It checks the type but not the range:
+// Validate checks ranges and cross-field rules for the whole scenario.
+func (p Param) Set(s string) error {
+	s = strings.TrimSpace(s)
+	var nv reflect.Value
+	switch p.Kind {
+	case Float:
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%s: %q is not a finite number; allowed %s", p.Key, s, p.Range())
+		}
+		nv = reflect.ValueOf(x)
+	case Int:
+		x, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			// Accept integral floats such as "1e3" from sweep designs.
+			f, ferr := strconv.ParseFloat(s, 64)
+			if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+				return fmt.Errorf("%s: %q is not an integer; allowed %s", p.Key, s, p.Range())
+			}
+			x = int64(f)
+		}
+		nv = reflect.ValueOf(int(x))
+	case Bool:
+		x, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not true or false", p.Key, s)
+		}
+		nv = reflect.ValueOf(x)
+	case QuarterKind:
+		q, err := ParseQuarter(s)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Key, err)
+		}
+		nv = reflect.ValueOf(q)
+	}
+	if p.mapKey.IsValid() {
+		p.field.SetMapIndex(p.mapKey, nv)
+	} else {
+		p.field.Set(nv.Convert(p.field.Type()))
+	}
+	return nil
+}
+
+// Params lists every addressable parameter of s in file order.
+func (s *Scenario) Params() []Param {
+	var out []Param
+	walk(reflect.ValueOf(s).Elem(), "", &out)
+	return out
+}
+
+// Param returns the parameter with the given key or alias.
+func (s *Scenario) Param(key string) (Param, error) {
+	key = resolveAlias(strings.TrimSpace(key))
+	ps := s.Params()
+	for _, p := range ps {
+		if p.Key == key {
+			return p, nil
+		}
+	}
+	return Param{}, unknownKeyError(key, ps)
+}
+
+// Set assigns value to the parameter key, as --set key=value does.
+func (s *Scenario) Set(key, value string) error {
+	p, err := s.Param(key)
+	if err != nil {
+		return err
+	}
+	return p.Set(value)
+}
+
+// SetAll applies "key=value" assignments in order.
+func (s *Scenario) SetAll(assignments []string) error {
+	for _, a := range assignments {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok {
+			return fmt.Errorf("--set %q: want key=value", a)
+		}
+		if err := s.Set(k, v); err != nil {
+			return fmt.Errorf("--set %w", err)
+		}
+	}
+	return nil
+}
+
+// resolveAlias maps the policy alias funding.<id>.scale to its canonical key.
+func resolveAlias(key string) string {
+	parts := strings.Split(key, ".")
+	if len(parts) == 3 && parts[0] == "funding" && parts[2] == "scale" {
+		return "network." + parts[1] + ".funding_scale"
+	}
+	return key
+}
+
+var quarterType = reflect.TypeOf(Quarter(0))
+
+func walk(v reflect.Value, prefix string, out *[]Param) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		key := prefix + name
+		fv := v.Field(i)
+		switch {
+		case f.Type == quarterType:
+			*out = append(*out, newParam(key, f, fv, QuarterKind))
+		case f.Type.Kind() == reflect.Struct:
+			walk(fv, key+".", out)
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
+			for j := 0; j < fv.Len(); j++ {
+				el := fv.Index(j)
+				walk(el, key+"."+elementID(el, j)+".", out)
+			}
+		case f.Type.Kind() == reflect.Map && f.Type.Elem().Kind() == reflect.Float64:
+			keys := fv.MapKeys()
+			sort.Slice(keys, func(a, b int) bool { return keys[a].String() < keys[b].String() })
+			for _, k := range keys {
+				p := newParam(key+"."+k.String(), f, fv, Float)
+				p.mapKey = k
+				*out = append(*out, p)
+			}
+		case f.Type.Kind() == reflect.Float64:
+			*out = append(*out, newParam(key, f, fv, Float))
+		case f.Type.Kind() == reflect.Int:
+			*out = append(*out, newParam(key, f, fv, Int))
+		case f.Type.Kind() == reflect.Bool:
+			*out = append(*out, newParam(key, f, fv, Bool))
+		}
+	}
+}
+
+func elementID(el reflect.Value, index int) string {
+	if f := el.FieldByName("ID"); f.IsValid() && f.String() != "" {
+		return f.String()
+	}
+	return strconv.Itoa(index)
+}
+
+func newParam(key string, f reflect.StructField, v reflect.Value, k Kind) Param {
+	p := Param{Key: key, Unit: f.Tag.Get("unit"), Doc: f.Tag.Get("doc"), Kind: k, field: v,
+		Min: math.Inf(-1), Max: math.Inf(1)}
+	if s := f.Tag.Get("min"); s != "" {
+		p.Min, _ = strconv.ParseFloat(s, 64)
+	}
+	if s := f.Tag.Get("max"); s != "" {
+		p.Max, _ = strconv.ParseFloat(s, 64)
+	}
+	return p
+}
+
+func unknownKeyError(key string, ps []Param) error {
+	best, bestD := "", math.MaxInt
+	for _, p := range ps {
+		if d := editDistance(key, p.Key); d < bestD {
+			best, bestD = p.Key, d
+		}
+	}
+	msg := fmt.Sprintf("unknown parameter %q", key)
+	if best != "" && bestD <= len(key)/2+2 {
+		msg += fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return fmt.Errorf("%s; `rinsim scenarios show --params NAME` lists all keys", msg)
+}
+
+// editDistance is the Levenshtein distance, used to suggest the nearest key.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,152 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Problem is one invalid field.
+type Problem struct {
+	Field string
+	Msg   string
+}
+
+// ValidationError lists every problem found in a scenario at once.
+type ValidationError struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "scenario %s: %d invalid field(s):", e.File, len(e.Problems))
+	for _, p := range e.Problems {
+		fmt.Fprintf(&b, "\n  %s: %s", p.Field, p.Msg)
+	}
+	return b.String()
+}
+
+type problems struct{ list []Problem }
+
+func (ps *problems) add(field, format string, args ...any) {
+	ps.list = append(ps.list, Problem{Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Validate checks every parameter's range and the rules that tie fields
+// together. file names the source in the error.
+func (s *Scenario) Validate(file string) error {
+	var ps problems
+	for _, p := range s.Params() {
+		checkRange(&ps, p)
+	}
+	s.checkStructure(&ps)
+	if len(ps.list) == 0 {
+		return nil
+	}
+	return &ValidationError{File: file, Problems: ps.list}
+}
+
+func checkRange(ps *problems, p Param) {
+	if p.Kind == Bool || p.Kind == QuarterKind {
+		return
+	}
+	x := p.Value()
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		ps.add(p.Key, "%v is not a finite number; allowed %s", x, p.Range())
+	case x < p.Min || x > p.Max:
+		ps.add(p.Key, "%s is out of range; allowed %s", p.String(), p.Range())
+	}
+}
+
+func (s *Scenario) checkStructure(ps *problems) {
+	if s.Name == "" {
+		ps.add("name", "must not be empty")
+	}
+	if s.End < s.Start {
+		ps.add("end", "%s is before start %s; dates must be in order", s.End, s.Start)
+	}
+	s.checkStages(ps)
+	markets := uniqueIDs(ps, "market", len(s.Markets), func(i int) string { return s.Markets[i].ID })
+	archetypes := uniqueIDs(ps, "archetype", len(s.Archetypes), func(i int) string { return s.Archetypes[i].ID })
+	uniqueIDs(ps, "network", len(s.Networks), func(i int) string { return s.Networks[i].ID })
+	if len(s.Markets) == 0 {
+		ps.add("market", "at least one market is needed")
+	}
+	if len(s.Networks) == 0 {
+		ps.add("network", "at least one network is needed")
+	}
+	for _, n := range s.Networks {
+		s.checkNetwork(ps, n, markets, archetypes)
+	}
+}
+
+func (s *Scenario) checkStages(ps *problems) {
+	if len(s.Stages) < 2 || len(s.Stages) > 8 {
+		ps.add("stage", "%d stages; allowed 2 to 8 (none, then one or more commitment steps)", len(s.Stages))
+		return
+	}
+	if s.Stages[0].CostNOK != 0 || s.Stages[0].Activity != 0 {
+		ps.add("stage."+s.Stages[0].ID, "the first stage means no commitment: cost_nok and activity must be 0")
+	}
+	for i := 1; i < len(s.Stages); i++ {
+		a, b := s.Stages[i-1], s.Stages[i]
+		if b.CostNOK < a.CostNOK || b.Knowledge < a.Knowledge {
+			ps.add("stage."+b.ID, "cost_nok and knowledge must not decrease along the establishment chain")
+		}
+	}
+}
+
+func uniqueIDs(ps *problems, field string, n int, id func(int) string) map[string]bool {
+	seen := make(map[string]bool, n)
+	for i := 0; i < n; i++ {
+		v := id(i)
+		switch {
+		case v == "":
+			ps.add(fmt.Sprintf("%s[%d].id", field, i), "must not be empty")
+		case strings.ContainsAny(v, ". ="):
+			ps.add(fmt.Sprintf("%s.%s.id", field, v), "must not contain '.', ' ' or '='")
+		case seen[v]:
+			ps.add(fmt.Sprintf("%s.%s.id", field, v), "duplicate id")
+		}
+		seen[v] = true
+	}
+	return seen
+}
+
+func (s *Scenario) checkNetwork(ps *problems, n Network, markets, archetypes map[string]bool) {
+	key := "network." + n.ID
+	if n.InitialMembers > n.Members {
+		ps.add(key+".initial_members", "%d exceeds members %d", n.InitialMembers, n.Members)
+	}
+	if n.Founded > s.End.Year() {
+		ps.add(key+".founded", "%d is after the end %s", n.Founded, s.End)
+	}
+	for _, m := range s.Markets {
+		if _, ok := m.Attractiveness[n.Sector]; !ok {
+			ps.add("market."+m.ID+".attractiveness", "has no value for sector %q of network %s", n.Sector, n.ID)
+		}
+	}
+	for k := range n.Partners {
+		if !markets[k] {
+			ps.add(key+".partners."+k, "unknown market %q", k)
+		}
+	}
+	total := 0.0
+	for k, w := range n.Archetypes {
+		if !archetypes[k] {
+			ps.add(key+".archetypes."+k, "unknown archetype %q", k)
+		}
+		total += w
+	}
+	if total <= 0 {
+		ps.add(key+".archetypes", "weights must sum to more than 0")
+	}
+	uniqueIDs(ps, key+".stream", len(n.Streams), func(i int) string { return n.Streams[i].ID })
+	for _, st := range n.Streams {
+		if st.To < st.From {
+			ps.add(key+".stream."+st.ID+".to", "%d is before from %d; dates must be in order", st.To, st.From)
+		}
+	}
+}
