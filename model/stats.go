@@ -25,7 +25,7 @@ type StepStats struct {
 	Contacts    [NumSources]int
 	PeerShares  int
 	MeanGeneral float64
-	MeanMarkets float64 // markets at stage >= 1 per firm
+	MeanMarkets float64        // markets at stage >= 1 per firm
 	StageCounts [MaxStages]int // firm-markets per stage, index = stage (0 unused)
 }
 

@@ -37,26 +37,26 @@ func (g Group) String() string {
 type Firms struct {
 	N, M int
 
-	Network    []int32   // index into World.Networks
-	Group      []Group   // member or comparison
-	JoinStep   []int32   // step the firm joins its network; NoStep for comparison firms
-	Archetype  []uint8   // index into Scenario.Archetypes
-	Sector     []uint8   // index into World.Sectors
-	Ambitious  []bool    // international ambition (T3.5)
-	Busy       []bool    // busy with the core product (T4.4.2)
-	Relevance  []float32 // relevance of the network's events to the firm, [0,1]
-	Budget     []float32 // resources for international activity, NOK/year
-	Committed  []float32 // resources committed along the establishment chains, NOK/year
-	Grant      []float32 // unspent co-funding, NOK
-	Spent      []float32 // spent this quarter, NOK
-	General    []float32 // general internationalisation knowledge, [0,1]
-	Target     []int8    // market the firm wants to enter next, -1 none
-	Takes      []bool    // takes part in network activities this quarter
-	Attended   []bool    // attended at least one event this quarter
-	PriorEntry []bool    // operated abroad before the simulation
-	Entries     []int32 // market entries counted for the firm (members: after joining)
-	FirstEntry  []int16 // step of the first counted entry, NoStep if none
-	FirstMarket []int8  // market of the first counted entry, -1 if none
+	Network     []int32   // index into World.Networks
+	Group       []Group   // member or comparison
+	JoinStep    []int32   // step the firm joins its network; NoStep for comparison firms
+	Archetype   []uint8   // index into Scenario.Archetypes
+	Sector      []uint8   // index into World.Sectors
+	Ambitious   []bool    // international ambition (T3.5)
+	Busy        []bool    // busy with the core product (T4.4.2)
+	Relevance   []float32 // relevance of the network's events to the firm, [0,1]
+	Budget      []float32 // resources for international activity, NOK/year
+	Committed   []float32 // resources committed along the establishment chains, NOK/year
+	Grant       []float32 // unspent co-funding, NOK
+	Spent       []float32 // spent this quarter, NOK
+	General     []float32 // general internationalisation knowledge, [0,1]
+	Target      []int8    // market the firm wants to enter next, -1 none
+	Takes       []bool    // takes part in network activities this quarter
+	Attended    []bool    // attended at least one event this quarter
+	PriorEntry  []bool    // operated abroad before the simulation
+	Entries     []int32   // market entries counted for the firm (members: after joining)
+	FirstEntry  []int16   // step of the first counted entry, NoStep if none
+	FirstMarket []int8    // market of the first counted entry, -1 if none
 
 	// Counters over the run.
 	Participations  []int32
@@ -82,27 +82,27 @@ const (
 
 // NetworkState is a RIN's state in the current quarter.
 type NetworkState struct {
-	Index        int
-	ID           string
-	P            *scenarios.Network
-	FoundedStep  int
-	Members      []int32 // member firm indices, in joining order
-	Comparison   []int32 // comparison firm indices
-	Joined       int     // members that have joined so far (a prefix of Members)
-	Partners     []float64
-	Focus        []float64 // market weights without survey
-	Priority     []float64 // members' targets, mapped by the last survey
-	Surveyed     bool
-	FundingYear  float64 // NOK/year
-	Budget       float64 // NOK this quarter
-	SpentNOK     float64 // NOK this quarter
-	FTE          float64
-	Offered      [NumChannels]bool
-	Intensity    float64
-	Events       [NumChannels]int
-	Served       []bool // markets where an event took place this quarter
-	PeerShares   int
-	Acc          [2]Accum // this quarter, by Group
+	Index       int
+	ID          string
+	P           *scenarios.Network
+	FoundedStep int
+	Members     []int32 // member firm indices, in joining order
+	Comparison  []int32 // comparison firm indices
+	Joined      int     // members that have joined so far (a prefix of Members)
+	Partners    []float64
+	Focus       []float64 // market weights without survey
+	Priority    []float64 // members' targets, mapped by the last survey
+	Surveyed    bool
+	FundingYear float64 // NOK/year
+	Budget      float64 // NOK this quarter
+	SpentNOK    float64 // NOK this quarter
+	FTE         float64
+	Offered     [NumChannels]bool
+	Intensity   float64
+	Events      [NumChannels]int
+	Served      []bool // markets where an event took place this quarter
+	PeerShares  int
+	Acc         [2]Accum // this quarter, by Group
 
 	rng      *rand.Rand
 	eligible [NumChannels]bool
