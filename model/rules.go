@@ -30,7 +30,23 @@ func Opportunity(attractiveness float64, contacts int, contactScale float64) flo
 // market: current opportunity, discounted by perceived risk (T2.1, Figure 1:
 // state aspects drive commitment decisions).
 func CommitProb(stepRate, ambition, opportunity, risk, riskAversion float64) float64 {
-	return stepRate * ambition * opportunity * math.Pow(1-risk, riskAversion)
+	return stepRate * ambition * opportunity * powSmall(1-risk, riskAversion)
+}
+
+// powSmall is math.Pow with a fast path for the small integer exponents
+// that risk aversion usually takes.
+func powSmall(x, a float64) float64 {
+	switch a {
+	case 0:
+		return 1
+	case 1:
+		return x
+	case 2:
+		return x * x
+	case 3:
+		return x * x * x
+	}
+	return math.Pow(x, a)
 }
 
 // CanStepUp reports whether a firm at stage may move to stage+1: the next

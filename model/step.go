@@ -249,11 +249,12 @@ func (w *World) commit(i, t int, r *rand.Rand) {
 	for m := range M {
 		j := i*M + m
 		p[m] = 0
+		c := int(f.Contacts[j])
 		k := float64(f.Knowledge[j])
-		if !CanStepUp(int(f.Stage[j]), k, float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
-			continue
+		if c == 0 || !CanStepUp(int(f.Stage[j]), k, float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
+			continue // no relationship, no perceived opportunity
 		}
-		opp := Opportunity(w.attr[sec*M+m], int(f.Contacts[j]), fr.ContactScale)
+		opp := w.attr[sec*M+m] * w.seen(c)
 		risk := PerceivedRisk(w.distance[m], k, g, fr.GeneralRiskWeight)
 		p[m] = CommitProb(fr.StepRate, amb, opp, risk, fr.RiskAversion)
 		none *= 1 - p[m]
@@ -263,6 +264,15 @@ func (w *World) commit(i, t int, r *rand.Rand) {
 		return
 	}
 	w.stepUp(i, pick(p, total, r.Float64()), t)
+}
+
+// seen is Opportunity's chance of perceiving an opportunity through c
+// contacts, from a table for the common small counts.
+func (w *World) seen(c int) float64 {
+	if c < len(w.seenTable) {
+		return w.seenTable[c]
+	}
+	return Opportunity(1, c, w.S.Firm.ContactScale)
 }
 
 func (w *World) stepUp(i, m, t int) {

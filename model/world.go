@@ -128,6 +128,7 @@ type World struct {
 	stageCost []float64
 	stageAct  []float64
 	stageKnow []float64
+	seenTable []float64 // Opportunity(1, c, contact_scale) for small c
 
 	blocks  []*rand.Rand // one stream per block of BlockSize firms
 	scratch []float64    // per-market weights of the current firm
@@ -183,6 +184,10 @@ func (w *World) flatten() {
 	w.chans = channelParams(&s.Channel)
 	for c := range NumChannels {
 		w.need[c] = w.chans[c].FTE
+	}
+	w.seenTable = make([]float64, 64)
+	for c := range w.seenTable {
+		w.seenTable[c] = Opportunity(1, c, s.Firm.ContactScale)
 	}
 	for _, st := range s.Stages {
 		w.stageCost = append(w.stageCost, st.CostNOK)

@@ -1,0 +1,62 @@
+package model
+
+import (
+	"testing"
+
+	"github.com/rinsim/rinsim/scenarios"
+)
+
+// scaled returns the thesis scenario with about n member firms, keeping each
+// network's share and its founding/final member ratio.
+func scaled(t testing.TB, n int) *scenarios.Scenario {
+	s := thesis(t)
+	total := 0
+	for _, nw := range s.Networks {
+		total += nw.Members
+	}
+	for k := range s.Networks {
+		nw := &s.Networks[k]
+		nw.InitialMembers = max(1, nw.InitialMembers*n/total)
+		nw.Members = max(nw.InitialMembers, nw.Members*n/total)
+	}
+	if err := s.Validate("scaled"); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// benchStep measures one quarterly step after a warm-up of 20 quarters (the
+// networks have been founded and members hold markets), and reports the
+// cost per SME.
+func benchStep(b *testing.B, s *scenarios.Scenario) {
+	w, err := New(s, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 20 {
+		w.Step()
+	}
+	rows := make([]StepStats, 0, 16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		w.Step()
+		rows = w.Collect(rows[:0])
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w.Firms.N), "ns/SME")
+}
+
+func BenchmarkStepThesis(b *testing.B) { benchStep(b, thesis(b)) }
+
+func BenchmarkStep100k(b *testing.B) { benchStep(b, scaled(b, 100_000)) }
+
+// BenchmarkNewThesis measures building the initial population.
+func BenchmarkNewThesis(b *testing.B) {
+	s := thesis(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(s, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,315 @@
+package model
+
+import (
+	"math"
+	"testing"
+
+	"github.com/rinsim/rinsim/scenarios"
+)
+
+const tol = 1e-12
+
+func near(a, b float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+
+func TestPerceivedRisk(t *testing.T) {
+	tests := []struct {
+		name                string
+		distance, k, g, wgt float64
+		want                float64
+	}{
+		{"no distance, no risk", 0, 0, 0, 0.5, 0},
+		{"distant and unknown", 0.9, 0, 0, 0.5, 0.9},
+		{"full market knowledge removes risk", 0.9, 1, 0, 0.5, 0},
+		{"general knowledge lowers risk by its weight", 0.8, 0, 1, 0.5, 0.4},
+		{"half knowledge halves risk", 0.6, 0.5, 0, 0.5, 0.3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := PerceivedRisk(tc.distance, tc.k, tc.g, tc.wgt); !near(got, tc.want) {
+				t.Errorf("PerceivedRisk = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestOpportunity(t *testing.T) {
+	tests := []struct {
+		name     string
+		attr     float64
+		contacts int
+		scale    float64
+		want     float64
+	}{
+		{"no contacts, no opportunity", 0.9, 0, 1.5, 0},
+		{"one contact scale 1", 1, 1, 1, 1 - math.Exp(-1)},
+		{"scaled by attractiveness", 0.5, 1, 1, 0.5 * (1 - math.Exp(-1))},
+		{"many contacts approach attractiveness", 0.7, 1000, 1.5, 0.7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Opportunity(tc.attr, tc.contacts, tc.scale); !near(got, tc.want) {
+				t.Errorf("Opportunity = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCommitProb(t *testing.T) {
+	tests := []struct {
+		name                           string
+		rate, amb, opp, risk, aversion float64
+		want                           float64
+	}{
+		{"certain opportunity, no risk", 0.25, 1, 1, 0, 2, 0.25},
+		{"risk discounts squared", 0.25, 1, 1, 0.5, 2, 0.0625},
+		{"full risk blocks", 0.25, 1, 1, 1, 2, 0},
+		{"no ambition multiplier", 0.2, 0.25, 1, 0, 2, 0.05},
+		{"risk-neutral ignores risk", 0.2, 1, 0.5, 0.9, 0, 0.1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CommitProb(tc.rate, tc.amb, tc.opp, tc.risk, tc.aversion); !near(got, tc.want) {
+				t.Errorf("CommitProb = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCanStepUp(t *testing.T) {
+	stages := []scenarios.Stage{
+		{ID: "none"}, {ID: "export", CostNOK: 25_000, Knowledge: 0},
+		{ID: "agent", CostNOK: 150_000, Knowledge: 0.25}, {ID: "sub", CostNOK: 1_500_000, Knowledge: 0.5},
+	}
+	tests := []struct {
+		name              string
+		stage             int
+		k, committed, bud float64
+		want              bool
+	}{
+		{"first entry needs no knowledge", 0, 0, 0, 100_000, true},
+		{"first entry needs budget", 0, 0, 90_000, 100_000, false},
+		{"agent needs knowledge", 1, 0.2, 25_000, 1e6, false},
+		{"agent with knowledge and budget", 1, 0.3, 25_000, 1e6, true},
+		{"agent costs only the difference", 1, 0.3, 25_000, 150_000, true},
+		{"one NOK short", 1, 0.3, 25_001, 150_000, false},
+		{"last stage cannot step", 3, 1, 0, 1e9, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CanStepUp(tc.stage, tc.k, tc.committed, tc.bud, stages); got != tc.want {
+				t.Errorf("CanStepUp = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLearnStaysInUnitInterval(t *testing.T) {
+	for _, x := range []float64{0, 0.3, 0.99, 1} {
+		for _, rate := range []float64{0, 0.01, 0.5, 1} {
+			got := Learn(x, rate)
+			if got < x || got > 1 {
+				t.Errorf("Learn(%v, %v) = %v, want in [%v, 1]", x, rate, got, x)
+			}
+		}
+	}
+	if got := Learn(0.5, 0.2); !near(got, 0.6) {
+		t.Errorf("Learn(0.5, 0.2) = %v, want 0.6", got)
+	}
+}
+
+func TestHazard(t *testing.T) {
+	tests := []struct{ rate, want float64 }{
+		{0, 0}, {math.Log(2), 0.5}, {50, 1 - math.Exp(-50)},
+	}
+	for _, tc := range tests {
+		if got := Hazard(tc.rate); !near(got, tc.want) {
+			t.Errorf("Hazard(%v) = %v, want %v", tc.rate, got, tc.want)
+		}
+	}
+}
+
+func TestOutboundWeightPrefersCloseMarketsWithoutExperience(t *testing.T) {
+	close, far := OutboundWeight(0.6, 0.1, 0, 4), OutboundWeight(0.6, 0.9, 0, 4)
+	if !(close > 2*far) {
+		t.Errorf("novice: close %v should be well above far %v", close, far)
+	}
+	// With full general knowledge distance no longer matters (T2.1).
+	if a, b := OutboundWeight(0.6, 0.1, 1, 4), OutboundWeight(0.6, 0.9, 1, 4); !near(a, b) {
+		t.Errorf("experienced: %v != %v", a, b)
+	}
+}
+
+func TestParticipationProb(t *testing.T) {
+	tests := []struct {
+		name      string
+		prop, rel float64
+		busy, amb bool
+		want      float64
+	}{
+		{"engaged, relevant, ambitious", 0.95, 1, false, true, 0.95},
+		{"relevance scales", 0.8, 0.5, false, true, 0.4},
+		{"busy cuts by busy multiplier", 0.8, 0.5, true, true, 0.04},
+		{"no ambition cuts by rate", 0.8, 0.5, false, false, 0.1},
+		{"never participates", 0, 1, false, true, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ParticipationProb(tc.prop, tc.rel, tc.busy, 0.1, tc.amb, 0.25)
+			if !near(got, tc.want) {
+				t.Errorf("ParticipationProb = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAnnualFunding(t *testing.T) {
+	n := &scenarios.Network{Founded: 2007, FundingScale: 1, Streams: []scenarios.Stream{
+		{ID: "county", NOKPerYear: 500_000, From: 2007, To: 2016},
+		{ID: "arena", NOKPerYear: 2_500_000, From: 2009, To: 2014},
+	}}
+	tests := []struct {
+		name        string
+		year        int
+		global, own float64
+		want        float64
+	}{
+		{"before founding", 2006, 1, 1, 0},
+		{"county only", 2008, 1, 1, 500_000},
+		{"first Arena year", 2009, 1, 1, 3_000_000},
+		{"last Arena year", 2014, 1, 1, 3_000_000},
+		{"after Arena (T3.5)", 2015, 1, 1, 500_000},
+		{"global lever", 2010, 1.5, 1, 4_500_000},
+		{"both levers multiply", 2010, 0.5, 2, 3_000_000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n.FundingScale = tc.own
+			if got := AnnualFunding(n, tc.year, tc.global); !near(got, tc.want) {
+				t.Errorf("AnnualFunding = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCapacity(t *testing.T) {
+	// CWN after 2014: Vestfold county's 0.55 MNOK buys about one person at
+	// 50 % (T5.2) with the default 80 % salary share and 1 MNOK per FTE.
+	if got := Capacity(550_000, 0.8, 1_000_000); !near(got, 0.44) {
+		t.Errorf("Capacity = %v, want 0.44", got)
+	}
+}
+
+func TestOfferChannels(t *testing.T) {
+	need := [NumChannels]float64{0.3, 0.5, 0.5, 0.6, 0.4, 0.4, 0.3}
+	all := [NumChannels]bool{true, true, true, true, true, true, true}
+	noPartners := all
+	noPartners[CrossRIN] = false
+	tests := []struct {
+		name     string
+		capacity float64
+		eligible [NumChannels]bool
+		want     int
+		wantUsed float64
+	}{
+		{"no funding, no channel", 0, all, 0, 0},
+		{"half a person: information only (CWN after 2014)", 0.44, all, 1, 0.3},
+		{"ladder stops at the first channel that does not fit", 0.64, all, 1, 0.3},
+		{"exact fit of four channels", 1.9, all, 4, 1.9},
+		{"everything", 3.0, all, 7, 3.0},
+		{"ineligible channel is stepped over", 1.4, noPartners, 3, 1.4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			offered, used := OfferChannels(tc.capacity, tc.eligible, need)
+			n := 0
+			for c, o := range offered {
+				if o {
+					n++
+					if !tc.eligible[c] {
+						t.Errorf("offered ineligible channel %v", Channel(c))
+					}
+				}
+			}
+			if n != tc.want || !near(used, tc.wantUsed) {
+				t.Errorf("got %d channels using %v FTE, want %d using %v", n, used, tc.want, tc.wantUsed)
+			}
+			if used > tc.capacity+1e-9 {
+				t.Errorf("used %v exceeds capacity %v", used, tc.capacity)
+			}
+		})
+	}
+}
+
+func TestOfferChannelsMonotoneInCapacity(t *testing.T) {
+	need := [NumChannels]float64{0.3, 0.5, 0.5, 0.6, 0.4, 0.4, 0.3}
+	all := [NumChannels]bool{true, true, true, true, true, true, true}
+	prev := -1
+	for c := 0.0; c <= 4; c += 0.01 {
+		offered, _ := OfferChannels(c, all, need)
+		n := 0
+		for _, o := range offered {
+			if o {
+				n++
+			}
+		}
+		if n < prev {
+			t.Fatalf("capacity %v offers %d channels, fewer than %d at less capacity", c, n, prev)
+		}
+		prev = n
+	}
+}
+
+func TestIntensity(t *testing.T) {
+	tests := []struct{ capacity, used, max, want float64 }{
+		{0, 0, 3, 0}, {1, 1, 3, 1}, {2, 1, 3, 2}, {10, 1, 3, 3}, {0.9, 1, 3, 1},
+	}
+	for _, tc := range tests {
+		if got := Intensity(tc.capacity, tc.used, tc.max); !near(got, tc.want) {
+			t.Errorf("Intensity(%v, %v, %v) = %v, want %v", tc.capacity, tc.used, tc.max, got, tc.want)
+		}
+	}
+}
+
+func TestEventCount(t *testing.T) {
+	tests := []struct {
+		expected, u float64
+		want        int
+	}{
+		{0, 0, 0}, {0.5, 0.49, 1}, {0.5, 0.5, 0}, {3, 0.99, 3}, {2.25, 0.2, 3}, {2.25, 0.3, 2},
+	}
+	for _, tc := range tests {
+		if got := EventCount(tc.expected, tc.u); got != tc.want {
+			t.Errorf("EventCount(%v, %v) = %d, want %d", tc.expected, tc.u, got, tc.want)
+		}
+	}
+}
+
+func TestJoinStep(t *testing.T) {
+	// Oslo Medtech: 32 members when founded (step 8 = 2009Q1), 180 by the
+	// last of 40 steps (T3.5).
+	const initial, total, founded, steps = 32, 180, 8, 40
+	last := -1
+	for j := range total {
+		s := joinStep(j, initial, total, founded, steps)
+		if j < initial && s != founded {
+			t.Fatalf("founding member %d joins at %d, want %d", j, s, founded)
+		}
+		if s < last || s < founded || s >= steps {
+			t.Fatalf("member %d joins at %d (previous %d): want non-decreasing within [%d, %d)", j, s, last, founded, steps)
+		}
+		last = s
+	}
+}
+
+func TestPick(t *testing.T) {
+	w := []float64{0, 1, 0, 3}
+	tests := []struct {
+		u    float64
+		want int
+	}{{0, 1}, {0.24, 1}, {0.25, 3}, {0.999, 3}}
+	for _, tc := range tests {
+		if got := pick(w, 4, tc.u); got != tc.want {
+			t.Errorf("pick(u=%v) = %d, want %d", tc.u, got, tc.want)
+		}
+	}
+}
