@@ -32,12 +32,12 @@ func (w *World) runChannels(ns *NetworkState) {
 	}
 }
 
-// shuffleTakers lists the members taking part this quarter in random order,
-// so that event places go to no one by their position in the member list.
+// shuffleTakers lists the members that may take part this quarter in random
+// order, so that event places go to no one by their position in the list.
 func (w *World) shuffleTakers(ns *NetworkState) {
 	ns.order = ns.order[:0]
 	for _, i := range ns.Members[:ns.Joined] {
-		if w.Firms.Takes[i] {
+		if w.Firms.PartProb[i] > 0 {
 			ns.order = append(ns.order, i)
 		}
 	}
@@ -109,7 +109,7 @@ func (w *World) infoEvent(ns *NetworkState, m int) {
 	for _, i := range ns.Members[:ns.Joined] {
 		f.InfoReceived[i]++
 		f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
-		if f.Takes[i] && ns.rng.Float64() < w.S.Public.InnovationNorwayEvents {
+		if f.PartProb[i] > 0 && ns.rng.Float64() < float64(f.PartProb[i])*w.S.Public.InnovationNorwayEvents {
 			w.attend(ns, int(i), Info, m, 1)
 		}
 	}
@@ -135,10 +135,12 @@ func (w *World) surveyEvent(ns *NetworkState) {
 	ns.Surveyed = true
 }
 
-// slotEvent fills an event's places from the members taking part, starting
-// where the last event stopped. A member accepts an event in its target
-// market, or elsewhere with the market's attractiveness for its sector, and
-// only if it can pay the fee.
+// slotEvent fills an event's places from the invited members, starting where
+// the last event stopped. A member takes up the invitation with its
+// participation chance, times the market's attractiveness for its sector
+// unless the market is its target, and only if it can pay the fee. More
+// events therefore mean more participation (brief 2: funding sets how often
+// channels run).
 func (w *World) slotEvent(ns *NetworkState, c Channel, m int) {
 	f := &w.Firms
 	cp := &w.chans[c]
@@ -151,8 +153,11 @@ func (w *World) slotEvent(ns *NetworkState, c Channel, m int) {
 	for k := 0; k < n && filled < slots; k++ {
 		idx := (ns.cursor + k) % n
 		i := int(ns.order[idx])
-		accept := int(f.Target[i]) == m || ns.rng.Float64() < w.attr[int(f.Sector[i])*f.M+m]
-		if !accept || !w.afford(i, cp.FeeNOK) {
+		p := float64(f.PartProb[i])
+		if int(f.Target[i]) != m {
+			p *= w.attr[int(f.Sector[i])*f.M+m]
+		}
+		if ns.rng.Float64() >= p || !w.afford(i, cp.FeeNOK) {
 			continue
 		}
 		w.spend(i, cp.FeeNOK)

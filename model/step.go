@@ -108,7 +108,7 @@ func (w *World) sectorOf(ns *NetworkState) int {
 }
 
 // firmPhase: busy spells, contacts from the firm's own networks, its target
-// market and whether it takes part in network activities this quarter.
+// market and its readiness to take part in network activities this quarter.
 func (w *World) firmPhase(t int) {
 	f := &w.Firms
 	for b, r := range w.blocks {
@@ -141,8 +141,10 @@ func (w *World) firmQuarter(i, t int, r *rand.Rand) {
 	}
 	w.inboundContact(i, t, arch.Inbound, r)
 	f.Target[i] = int8(w.target(i, wts))
-	p := ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousRate)
-	f.Takes[i] = f.Group[i] == GroupMember && w.counted(i, t) && r.Float64() < p
+	f.PartProb[i] = 0
+	if f.Group[i] == GroupMember && w.counted(i, t) {
+		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousRate))
+	}
 }
 
 // ownContact draws at most one contact from an own source with the given

@@ -51,7 +51,7 @@ type Firms struct {
 	Spent       []float32 // spent this quarter, NOK
 	General     []float32 // general internationalisation knowledge, [0,1]
 	Target      []int8    // market the firm wants to enter next, -1 none
-	Takes       []bool    // takes part in network activities this quarter
+	PartProb    []float32 // chance this quarter of taking up an invitation to a relevant event
 	Attended    []bool    // attended at least one event this quarter
 	PriorEntry  []bool    // operated abroad before the simulation
 	Entries     []int32   // market entries counted for the firm (members: after joining)
@@ -202,7 +202,7 @@ func newFirms(n, m int) Firms {
 		Archetype: make([]uint8, n), Sector: make([]uint8, n), Ambitious: make([]bool, n),
 		Busy: make([]bool, n), Relevance: make([]float32, n), Budget: make([]float32, n),
 		Committed: make([]float32, n), Grant: make([]float32, n), Spent: make([]float32, n),
-		General: make([]float32, n), Target: make([]int8, n), Takes: make([]bool, n),
+		General: make([]float32, n), Target: make([]int8, n), PartProb: make([]float32, n),
 		Attended: make([]bool, n), PriorEntry: make([]bool, n),
 		Entries: make([]int32, n), FirstEntry: make([]int16, n), FirstMarket: make([]int8, n),
 		Participations: make([]int32, n), InfoReceived: make([]int32, n),

@@ -136,7 +136,7 @@ type Archetype struct {
 	SocialNetwork    float64 `toml:"social_network" unit:"contacts/quarter" min:"0" max:"10" doc:"rate of foreign contacts from the social network (Figure 6: SN)"`
 	OtherChannels    float64 `toml:"other_channels" unit:"attempts/quarter" min:"0" max:"10" doc:"rate of own trade fairs, paper presentations, marketing (Figure 6: other; firm C3)"`
 	Inbound          float64 `toml:"inbound" unit:"contacts/quarter" min:"0" max:"10" doc:"rate of foreign distributors approaching the firm (T4.4.3, firm D4+D5)"`
-	Propensity       float64 `toml:"propensity" unit:"probability/quarter" min:"0" max:"1" doc:"probability per quarter of taking part in the network's activities when events are relevant (T4.4.2: twice a month E6, twice a year D4, never A1 and C3)"`
+	Propensity       float64 `toml:"propensity" unit:"probability" min:"0" max:"1" doc:"probability of taking up an invitation to a relevant network event, the firm's dynamic capability of participating (T4.4.2: twice a month E6, twice a year D4, never A1 and C3)"`
 	BudgetNOK        float64 `toml:"budget_nok" unit:"NOK/year" min:"0" max:"1e10" doc:"median resources for international activity; the binding constraint for SMEs (T1.1)"`
 }
 
