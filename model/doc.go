@@ -17,12 +17,12 @@
 //  1. join: firms whose joining quarter has come become members;
 //  2. fund: each network sums its active funding streams, buys secretariat
 //     capacity and chooses the channels it can offer;
-//  3. firms: busy spells start or end, each firm decides whether it takes
-//     part in network activities this quarter and picks its target market;
+//  3. firms, one by one: busy spells start or end; contacts arrive from the
+//     firm's business and social networks, own channels and inbound
+//     approaches; the firm picks its target market and sets its chance of
+//     taking up invitations this quarter;
 //  4. channels: each network runs the events of its offered channels;
-//  5. own networks: contacts from business and social networks, own
-//     channels and inbound approaches;
-//  6. peers: members whose target no event served ask another member;
-//  7. commitment: at most one step along the establishment chain per firm;
-//  8. learning: current activities raise experiential and general knowledge.
+//  5. peers: members whose target no event served ask another member;
+//  6. firms, one by one: at most one commitment step along the
+//     establishment chain, then learning from current activities.
 package model

@@ -12,8 +12,8 @@ type StepStats struct {
 	Group       Group
 	Firms       int
 	FundingNOK  float64 // public funding this quarter, NOK
-	BudgetNOK   float64 // same as FundingNOK: the quarter's budget
-	SpentNOK    float64 // event costs paid this quarter (salaries are the secretariat share)
+	BudgetNOK   float64 // event budget this quarter: funding less secretariat salaries, NOK
+	SpentNOK    float64 // event costs paid this quarter, NOK
 	FTE         float64
 	Channels    int
 	Intensity   float64
@@ -48,7 +48,7 @@ func (w *World) collectGroup(dst []StepStats, ns *NetworkState, t int, g Group, 
 		Entries: ns.Acc[g].Entries, NewEntrants: ns.Acc[g].NewEntrants, Contacts: ns.Acc[g].Contacts})
 	st := &dst[len(dst)-1]
 	if g == GroupMember {
-		st.FundingNOK, st.BudgetNOK, st.SpentNOK = ns.Budget, ns.Budget, ns.SpentNOK
+		st.FundingNOK, st.BudgetNOK, st.SpentNOK = ns.FundingYear/4, ns.Budget, ns.SpentNOK
 		st.FTE, st.Intensity, st.Events, st.PeerShares = ns.FTE, ns.Intensity, ns.Events, ns.PeerShares
 		for _, o := range ns.Offered {
 			if o {

@@ -59,7 +59,7 @@ func (w *World) fund(t int) {
 		ns.Acc = [2]Accum{}
 		clear(ns.Served)
 		ns.FundingYear = AnnualFunding(ns.P, year, fp.Scale)
-		ns.Budget = ns.FundingYear / 4
+		ns.Budget = ns.FundingYear / 4 * (1 - fp.SecretariatShare) // salaries take the rest
 		ns.FTE = Capacity(ns.FundingYear, fp.SecretariatShare, fp.NOKPerFTE)
 		var used float64
 		ns.Offered, used = [NumChannels]bool{}, 0

@@ -94,7 +94,7 @@ type NetworkState struct {
 	Priority    []float64 // members' targets, mapped by the last survey
 	Surveyed    bool
 	FundingYear float64 // NOK/year
-	Budget      float64 // NOK this quarter
+	Budget      float64 // for event costs this quarter, NOK: funding less salaries
 	SpentNOK    float64 // NOK this quarter
 	FTE         float64
 	Offered     [NumChannels]bool
@@ -318,6 +318,10 @@ func (w *World) initFirm(i, k int, sector uint8, mix []float64, r *rand.Rand) {
 	w.placePriorMarkets(i, arch.PriorMarkets, r)
 }
 
+// priorContacts is the number of business contacts a firm holds in each
+// market where it operates before the run (assumed).
+const priorContacts = 2
+
 // placePriorMarkets puts an experienced firm at the agent stage in its first
 // markets, chosen as its own search would choose them.
 func (w *World) placePriorMarkets(i int, n float64, r *rand.Rand) {
@@ -348,8 +352,9 @@ func (w *World) placePriorMarkets(i int, n float64, r *rand.Rand) {
 		f.Stage[j] = uint8(stage)
 		f.Committed[i] += float32(w.stageCost[stage])
 		f.Knowledge[j] = float32(w.S.Firm.InitialKnowledge)
-		f.Contacts[j] = 2
+		f.Contacts[j] = priorContacts
 		f.SrcMask[j] |= 1 << SrcBusiness
+		f.BySource[i*int(NumSources)+int(SrcBusiness)] += priorContacts
 		f.EntryStep[j] = PriorStep
 		f.PriorEntry[i] = true
 	}

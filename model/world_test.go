@@ -154,16 +154,8 @@ func TestContactsBySourceAddUp(t *testing.T) {
 		for m := range f.M {
 			byMarket += int(f.Contacts[i*f.M+m])
 		}
-		prior := 0
-		if f.PriorEntry[i] {
-			for m := range f.M {
-				if f.EntryStep[i*f.M+m] == PriorStep {
-					prior += 2 // contacts placed with prior markets at set-up
-				}
-			}
-		}
-		if byMarket != bySource+prior {
-			t.Fatalf("firm %d: %d contacts by market, %d by source + %d prior", i, byMarket, bySource, prior)
+		if byMarket != bySource {
+			t.Fatalf("firm %d: %d contacts by market, %d by source", i, byMarket, bySource)
 		}
 	}
 }

@@ -57,7 +57,7 @@ type FirmRules struct {
 	BusyEnd                float64 `toml:"busy_end" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that a busy spell ends (assumed: spells last about two years)"`
 	BusyParticipation      float64 `toml:"busy_participation" unit:"multiplier" min:"0" max:"1" doc:"participation multiplier while busy (T4.4.2: 'lately I been very busy')"`
 	BudgetSpread           float64 `toml:"budget_spread" unit:"log-sd" min:"0" max:"3" doc:"log-normal spread of the international budget around the archetype's median (assumed)"`
-	OtherCostNOK           float64 `toml:"other_cost_nok" unit:"NOK" min:"0" max:"1e8" doc:"cost of one own-channel contact attempt; an own fair stand costs about 100,000 NOK (T4.1.2); assumed lower on average for papers and marketing"`
+	OtherCostNOK           float64 `toml:"other_cost_nok" unit:"NOK" min:"0" max:"1e8" doc:"cost of one contact made through own channels (fairs, papers, marketing), paid when the firm can afford it; an own fair stand costs about 100,000 NOK (T4.1.2); assumed lower on average for papers and marketing"`
 	RelevanceConcentration float64 `toml:"relevance_concentration" unit:"beta a+b" min:"0.1" max:"1000" doc:"concentration of the beta distribution of event relevance around the network's mean; low means members differ a lot (T3.5: OREEC's sub-industries)"`
 	InitialKnowledge       float64 `toml:"initial_knowledge" unit:"fraction" min:"0" max:"1" doc:"experiential knowledge in markets where an experienced firm already operates at start (assumed)"`
 }
@@ -66,7 +66,7 @@ type FirmRules struct {
 // 0 none, 1 sporadic export, 2 agent or distributor, 3 sales subsidiary, 4 production.
 type Stage struct {
 	ID        string  `toml:"id" doc:"stage name"`
-	CostNOK   float64 `toml:"cost_nok" unit:"NOK/year" min:"0" max:"1e9" doc:"resources committed per year while at this stage (assumed; T2.1: commitment = amount x degree)"`
+	CostNOK   float64 `toml:"cost_nok" unit:"NOK/year" min:"0" max:"1e9" doc:"resources committed per year while at this stage (assumed; Johanson and Vahlne 1977; T2.1: commitment = amount x degree)"`
 	Activity  float64 `toml:"activity" unit:"fraction" min:"0" max:"1" doc:"intensity of current activities at this stage, which drives experiential learning (T2.1)"`
 	Knowledge float64 `toml:"knowledge" unit:"fraction" min:"0" max:"1" doc:"experiential knowledge needed before committing to this stage (T2.1: commitment grows with knowledge)"`
 }
@@ -101,19 +101,19 @@ type ChannelParams struct {
 
 // Public holds the public actors, as parameters (brief 2; T2.8, T4.3).
 type Public struct {
-	EmbassyAttention       float64 `toml:"embassy_attention" unit:"multiplier" min:"0" max:"10" doc:"contact success multiplier when an embassy hosts (T4.3.1: 'more attention than just a random company')"`
-	InnovationNorwayShare  float64 `toml:"innovation_norway_share" unit:"fraction" min:"0" max:"1" doc:"share of a business network project paid by Innovation Norway; 0 removes the channel (T4.1.3, T4.3.2)"`
-	InnovationNorwayEvents float64 `toml:"innovation_norway_events" unit:"1/quarter" min:"0" max:"1" doc:"probability that a member reading a forwarded invitation attends the Innovation Norway event (T4.3.2: RINs distribute its invitations)"`
-	CountyStandShare       float64 `toml:"county_stand_share" unit:"fraction" min:"0" max:"1" doc:"share of a joint stand's cost paid by the county (T4.1.2: 'The Asker County is supporting the stand')"`
-	InterregNearbyBias     float64 `toml:"interreg_nearby_bias" unit:"multiplier" min:"0" max:"100" doc:"weight added to Nordic markets in a network's focus per unit of Interreg funding share (T5.1: OREEC's Nordic focus driven by Interreg)"`
-	SurveyTargeting        float64 `toml:"survey_targeting" unit:"fraction" min:"0" max:"1" doc:"weight of members' own target markets in choosing event markets once a survey has mapped them (T5.1: survey of 3-5 and 10 year priorities)"`
+	EmbassyAttention       float64 `toml:"embassy_attention" unit:"multiplier" min:"0" max:"10" doc:"contact success multiplier when an embassy hosts (T4.3.1: 'more attention than just a random company'); value assumed"`
+	InnovationNorwayShare  float64 `toml:"innovation_norway_share" unit:"fraction" min:"0" max:"1" doc:"share of a business network project paid by Innovation Norway; 0 removes the channel (T4.1.3, T4.3.2); value assumed"`
+	InnovationNorwayEvents float64 `toml:"innovation_norway_events" unit:"probability" min:"0" max:"1" doc:"probability that a member reading a forwarded invitation attends the Innovation Norway event (T4.3.2: RINs distribute its invitations); value assumed"`
+	CountyStandShare       float64 `toml:"county_stand_share" unit:"fraction" min:"0" max:"1" doc:"share of a joint stand's cost paid by the county (T4.1.2: 'The Asker County is supporting the stand'); value assumed"`
+	InterregNearbyBias     float64 `toml:"interreg_nearby_bias" unit:"multiplier" min:"0" max:"100" doc:"weight added to Nordic markets in a network's focus per unit of Interreg funding share (T5.1: OREEC's Nordic focus driven by Interreg); value assumed"`
+	SurveyTargeting        float64 `toml:"survey_targeting" unit:"fraction" min:"0" max:"1" doc:"weight of members' own target markets in choosing event markets once a survey has mapped them (T5.1: survey of 3-5 and 10 year priorities); value assumed"`
 }
 
 // PeerRules are inter-firm cooperation among members (T2.7, T4.2, T5.3).
 type PeerRules struct {
-	SeekProb  float64 `toml:"seek_prob" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that an ambitious member whose target market no network event served asks another member for help (T5.3: members self-organise where the secretariat does not)"`
-	ShareProb float64 `toml:"share_prob" unit:"probability" min:"0" max:"1" doc:"probability that the asked member shares a contact or an invitation (T4.2: 'These companies have nothing against sharing their international contact')"`
-	Learning  float64 `toml:"learning" unit:"fraction" min:"0" max:"1" doc:"general knowledge gained from a peer's advice (T5.4, D5: 'we learn how successful exporters did it')"`
+	SeekProb  float64 `toml:"seek_prob" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that an ambitious member whose target market no network event served asks another member for help (T5.3: members self-organise where the secretariat does not); value assumed"`
+	ShareProb float64 `toml:"share_prob" unit:"probability" min:"0" max:"1" doc:"probability that the asked member shares a contact or an invitation (T4.2: 'These companies have nothing against sharing their international contact'); value assumed"`
+	Learning  float64 `toml:"learning" unit:"fraction" min:"0" max:"1" doc:"general knowledge gained from a peer's advice (T5.4, D5: 'we learn how successful exporters did it'); value assumed"`
 }
 
 // Market is a foreign market with its psychic distance to Norway and its
@@ -164,5 +164,5 @@ type Stream struct {
 	Source     string  `toml:"source" doc:"kind: county, vri, arena, nce, research_council, interreg, eu, municipality"`
 	NOKPerYear float64 `toml:"nok_per_year" unit:"NOK/year" min:"0" max:"1e10" doc:"public funding per year while active (assumed amounts; the thesis gives the programmes, not the sums)"`
 	From       int     `toml:"from" unit:"year" min:"1900" max:"2200" doc:"first year, inclusive"`
-	To         int     `toml:"to" unit:"year" min:"1900" max:"2200" doc:"last year, inclusive (T3.5: Arena 2009-2014)"`
+	To         int     `toml:"to" unit:"year" min:"1900" max:"2200" doc:"last year, inclusive"`
 }

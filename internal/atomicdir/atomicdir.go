@@ -94,3 +94,18 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 	}
 	return f.Sync()
 }
+
+// ReplaceFile writes path through a temporary file in the same folder and
+// renames it into place, so path is either the old or the complete new file.
+func ReplaceFile(path string, write func(w io.Writer) error) error {
+	tmp := path + ".tmp"
+	if err := WriteFile(tmp, write); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("rename %s: %w", tmp, err)
+	}
+	return nil
+}

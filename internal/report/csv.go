@@ -65,12 +65,12 @@ func WriteSteps(w io.Writer, r *sim.Result) error {
 	s := r.Scenario
 	return table(w, StepsHeader(s.Stages), func(emit func([]string)) {
 		for _, st := range r.Steps {
-			emit(stepRecord(s, st))
+			emit(StepRecord(s, st))
 		}
 	})
 }
 
-func stepRecord(s *scenarios.Scenario, st model.StepStats) []string {
+func StepRecord(s *scenarios.Scenario, st model.StepStats) []string {
 	rate := func(n int) string {
 		if st.Firms == 0 {
 			return "NA"

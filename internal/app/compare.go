@@ -1,0 +1,319 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/BurntSushi/toml"
+	"github.com/urfave/cli/v2"
+
+	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/experiment"
+	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
+)
+
+// Flags shared by the experiment commands.
+var (
+	repsFlag = func(def int) *cli.IntFlag {
+		return &cli.IntFlag{Name: "reps", Value: def, Usage: "replications `R` per scenario or design point"}
+	}
+	workersFlag = &cli.IntFlag{Name: "workers", Value: 0, Usage: "parallel runs `W` (0: one per CPU); results do not depend on it"}
+	seedFlag    = &cli.Uint64Flag{Name: "seed", Value: 1, Usage: "master `SEED`; replication r uses the same streams in every scenario"}
+	forceFlag   = &cli.BoolFlag{Name: "force", Usage: "replace DIR if it holds another experiment"}
+	quietFlag   = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no table and no progress"}
+)
+
+// compareMetrics are the outcomes compared between scenarios (summary.csv columns).
+var compareMetrics = []string{"entrant_share", "entries_per_member", "mean_quarters_to_first_entry", "channels"}
+
+func compareCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "compare budget scenarios with replications, common random numbers and 95 % intervals",
+		UsageText: "rinsim compare [--scenario NAME|FILE] [--scenarios FILE] [--reps N] [--seed N] [--workers N] [--out DIR]",
+		Description: "Runs a set of named scenarios, each a list of key=value overrides of the base scenario:\n" +
+			"the built-in set (baseline; each network's funding at 0.5x, 1.5x, 2x; a network keeping its\n" +
+			"Arena/NCE programme to the end; all networks losing their national programmes) plus those of\n" +
+			"--scenarios FILE. Replication r uses the same seed in every scenario, so differences from the\n" +
+			"baseline are paired. Writes runs.csv (one row per scenario, replication and network) and\n" +
+			"compare.csv (mean, 95 % interval and paired difference from the baseline). Rerun the same\n" +
+			"command to resume after an interruption.\n\n" +
+			"A --scenarios FILE is TOML:\n   [[scenario]]\n   name = \"medtech-cut\"\n   set = [\"funding.oslo-medtech.scale=0.5\"]\n\n" +
+			"Example:\n   rinsim compare --reps 30 --workers 2 --out out/compare",
+		Flags: []cli.Flag{scenarioFlag, &cli.StringFlag{Name: "scenarios", Usage: "TOML `FILE` of extra named scenarios"},
+			setFlag, repsFlag(30), seedFlag, workersFlag,
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/compare-<scenario>-<seed>)"},
+			&cli.BoolFlag{Name: "builtin", Value: true, Usage: "include the built-in scenario set (--builtin=false: baseline and FILE only)"},
+			forceFlag, quietFlag},
+		Action: func(c *cli.Context) error { return compareAction(c, stdout, stderr) },
+	}
+}
+
+func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
+	base, source, err := loadScenario(c.String("scenario"), c.StringSlice("set"))
+	if err != nil {
+		return err
+	}
+	points := []sim.Point{{Label: "baseline"}}
+	if c.Bool("builtin") {
+		points = append(points, BudgetScenarios(base)...)
+	}
+	if f := c.String("scenarios"); f != "" {
+		extra, err := readScenarioSet(f)
+		if err != nil {
+			return err
+		}
+		points = append(points, extra...)
+	}
+	if err := uniqueLabels(points); err != nil {
+		return err
+	}
+	if c.Int("reps") < 2 {
+		return fmt.Errorf("--reps %d: need at least 2 replications for an interval", c.Int("reps"))
+	}
+	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: c.Uint64("seed")}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join("out", "compare-"+base.Name+"-"+strconv.FormatUint(d.Seed, 10))
+	}
+	acc := newCompareAcc(d)
+	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "compare", Source: source, Design: d,
+		Shard: experiment.Shard{I: 0, N: 1}, Workers: c.Int("workers"), KeyColumns: []string{"scenario"},
+		KeyValues: func(p int) []string { return []string{points[p].Label} }, OnRows: acc.add}
+	if !c.Bool("quiet") {
+		cfg.Progress = stderr
+	}
+	if _, err := runExperiment(c, cfg); err != nil {
+		return err
+	}
+	rows := acc.table()
+	if err := atomicdir.ReplaceFile(filepath.Join(out, "compare.csv"), func(w io.Writer) error { return writeCompare(w, rows) }); err != nil {
+		return failure(err)
+	}
+	if !c.Bool("quiet") {
+		printCompare(stdout, rows)
+		fmt.Fprintf(stderr, "wrote %s: runs.csv, compare.csv, manifest.json\n", out)
+	}
+	return nil
+}
+
+// runExperiment runs cfg and sorts its errors: design and directory
+// problems are input errors; failures during the runs are runtime errors.
+func runExperiment(c *cli.Context, cfg *experiment.Config) (int, error) {
+	if _, err := cfg.Design.Scenarios(); err != nil {
+		return 0, err
+	}
+	n, err := experiment.Run(c.Context, cfg)
+	if err != nil && isInputError(err) {
+		return n, err
+	}
+	return n, failure(err)
+}
+
+func isInputError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "holds a different experiment") || strings.Contains(msg, "--force") ||
+		strings.Contains(msg, "its columns differ")
+}
+
+// BudgetScenarios is the built-in comparison set for base: each network's
+// funding at 0.5x, 1.5x and 2x; each network keeping an Arena or NCE
+// programme that ends early to the last year; and all networks without their
+// national cluster programmes (VRI, Arena, NCE; T3.5).
+func BudgetScenarios(base *scenarios.Scenario) []sim.Point {
+	var ps []sim.Point
+	for _, n := range base.Networks {
+		for _, f := range []string{"0.5", "1.5", "2"} {
+			ps = append(ps, sim.Point{Label: n.ID + "-x" + f, Set: []string{"funding." + n.ID + ".scale=" + f}})
+		}
+	}
+	end := base.End.Year()
+	var cut []string
+	for _, n := range base.Networks {
+		for _, st := range n.Streams {
+			if !nationalProgramme(st.Source) {
+				continue
+			}
+			cut = append(cut, fmt.Sprintf("network.%s.stream.%s.nok_per_year=0", n.ID, st.ID))
+			if (st.Source == "arena" || st.Source == "nce") && st.To < end {
+				ps = append(ps, sim.Point{Label: n.ID + "-keeps-" + st.ID,
+					Set: []string{fmt.Sprintf("network.%s.stream.%s.to=%d", n.ID, st.ID, end)}})
+			}
+		}
+	}
+	if len(cut) > 0 {
+		ps = append(ps, sim.Point{Label: "no-national-programmes", Set: cut})
+	}
+	return ps
+}
+
+func nationalProgramme(source string) bool {
+	return source == "vri" || source == "arena" || source == "nce"
+}
+
+func readScenarioSet(path string) ([]sim.Point, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--scenarios: %w", err)
+	}
+	var f struct {
+		Scenario []struct {
+			Name string   `toml:"name"`
+			Set  []string `toml:"set"`
+		} `toml:"scenario"`
+	}
+	md, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&f)
+	if err != nil {
+		return nil, fmt.Errorf("--scenarios %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, fmt.Errorf("--scenarios %s: unknown field %q (want [[scenario]] with name and set)", path, und[0].String())
+	}
+	var ps []sim.Point
+	for k, s := range f.Scenario {
+		if s.Name == "" || strings.ContainsAny(s.Name, ",\"\n") {
+			return nil, fmt.Errorf("--scenarios %s: scenario %d: name %q must be non-empty, without commas, quotes or newlines", path, k+1, s.Name)
+		}
+		ps = append(ps, sim.Point{Label: s.Name, Set: s.Set})
+	}
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("--scenarios %s: no [[scenario]] entries", path)
+	}
+	return ps, nil
+}
+
+func uniqueLabels(ps []sim.Point) error {
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if seen[p.Label] {
+			return fmt.Errorf("scenario name %q is used twice", p.Label)
+		}
+		seen[p.Label] = true
+	}
+	return nil
+}
+
+// compareAcc keeps, per scenario, group row and metric, one value per replication.
+type compareAcc struct {
+	d      *sim.Design
+	cols   []int
+	values map[[2]int][][]float64 // (point, row in job) -> metric -> rep
+	labels map[[2]int]string      // "network/group"
+	rows   int
+}
+
+func newCompareAcc(d *sim.Design) *compareAcc {
+	h := experiment.RunsHeader([]string{"scenario"})
+	a := &compareAcc{d: d, values: map[[2]int][][]float64{}, labels: map[[2]int]string{}}
+	for _, m := range compareMetrics {
+		i, _ := report.Column(h, m, "runs.csv")
+		a.cols = append(a.cols, i)
+	}
+	return a
+}
+
+func (a *compareAcc) add(j sim.Job, rows [][]string) error {
+	h := experiment.RunsHeader([]string{"scenario"})
+	netCol, _ := report.Column(h, "network", "runs.csv")
+	grpCol, _ := report.Column(h, "group", "runs.csv")
+	for r, row := range rows {
+		key := [2]int{j.Point, r}
+		if _, ok := a.values[key]; !ok {
+			vals := make([][]float64, len(compareMetrics))
+			for m := range vals {
+				vals[m] = make([]float64, a.d.Reps)
+				for k := range vals[m] {
+					vals[m][k] = math.NaN()
+				}
+			}
+			a.values[key] = vals
+			a.labels[key] = row[netCol] + "/" + row[grpCol]
+		}
+		for m, col := range a.cols {
+			x, err := strconv.ParseFloat(row[col], 64)
+			if err != nil {
+				x = math.NaN() // "NA"
+			}
+			a.values[key][m][j.Rep] = x
+		}
+		a.rows = max(a.rows, r+1)
+	}
+	return nil
+}
+
+// CompareRow is one line of compare.csv.
+type CompareRow struct {
+	Scenario, Network, Group, Metric string
+	Value, Diff                      sim.Interval
+}
+
+func (a *compareAcc) table() []CompareRow {
+	var out []CompareRow
+	for p, pt := range a.d.Points {
+		for r := 0; r < a.rows; r++ {
+			vals, ok := a.values[[2]int{p, r}]
+			if !ok {
+				continue
+			}
+			base := a.values[[2]int{0, r}]
+			net, grp, _ := strings.Cut(a.labels[[2]int{p, r}], "/")
+			for m, name := range compareMetrics {
+				row := CompareRow{Scenario: pt.Label, Network: net, Group: grp, Metric: name,
+					Value: sim.MeanCI(vals[m], 0.95)}
+				if base != nil && a.labels[[2]int{0, r}] == a.labels[[2]int{p, r}] {
+					row.Diff = sim.PairedDiff(base[m], vals[m], 0.95)
+				} else {
+					row.Diff = sim.Interval{Mean: math.NaN(), Low: math.NaN(), High: math.NaN()}
+				}
+				out = append(out, row)
+			}
+		}
+	}
+	return out
+}
+
+func writeCompare(w io.Writer, rows []CompareRow) error {
+	num := func(x float64) string {
+		if math.IsNaN(x) {
+			return "NA"
+		}
+		return strconv.FormatFloat(x, 'g', 6, 64)
+	}
+	var b strings.Builder
+	b.WriteString("scenario,network,group,metric,mean,ci_low,ci_high,n,diff,diff_ci_low,diff_ci_high,n_pairs\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%d,%s,%s,%s,%d\n", r.Scenario, r.Network, r.Group, r.Metric,
+			num(r.Value.Mean), num(r.Value.Low), num(r.Value.High), r.Value.N,
+			num(r.Diff.Mean), num(r.Diff.Low), num(r.Diff.High), r.Diff.N)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func printCompare(w io.Writer, rows []CompareRow) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "scenario\tnetwork\tgroup\tmetric\tmean [95% CI]\tdiff from baseline [95% CI]")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Scenario, r.Network, r.Group, r.Metric, ival(r.Value), ival(r.Diff))
+	}
+	tw.Flush()
+}
+
+func ival(iv sim.Interval) string {
+	if math.IsNaN(iv.Mean) {
+		return "NA"
+	}
+	if math.IsNaN(iv.Low) {
+		return fmt.Sprintf("%.3f", iv.Mean)
+	}
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", iv.Mean, iv.Low, iv.High)
+}

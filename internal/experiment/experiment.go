@@ -1,0 +1,354 @@
+// Package experiment runs a design of many runs into an output folder:
+// rows stream to runs.csv (and steps.csv) as runs finish, in job order, so
+// the files do not depend on the number of workers; a killed experiment is
+// resumed by running the same command again.
+package experiment
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/progress"
+	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
+)
+
+// Config describes one experiment run.
+type Config struct {
+	Dir     string
+	Force   bool // start afresh even if Dir holds another experiment
+	Command string
+	Source  string // where the base scenario came from
+	Design  *sim.Design
+	Shard   Shard
+	Workers int
+	Steps   bool // also write steps.csv
+	// KeyColumns name the columns that identify a point (e.g. "scenario",
+	// or the varied parameters); KeyValues gives their values for a point.
+	KeyColumns []string
+	KeyValues  func(point int) []string
+	// Extra is recorded in the manifest's design (e.g. the sensitivity method).
+	Extra map[string]any
+	// OnRows receives every job's runs.csv rows in job order, from resumed
+	// files and new runs alike.
+	OnRows   func(j sim.Job, rows [][]string) error
+	Progress io.Writer // nil: silent
+}
+
+// Shard selects part of a design: the points whose index modulo N is I.
+type Shard struct{ I, N int }
+
+// ParseShard parses "i/n" with 0 <= i < n.
+func ParseShard(s string) (Shard, error) {
+	if s == "" {
+		return Shard{0, 1}, nil
+	}
+	var sh Shard
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.I, &sh.N); err != nil || sh.N < 1 || sh.I < 0 || sh.I >= sh.N ||
+		fmt.Sprintf("%d/%d", sh.I, sh.N) != s {
+		return Shard{}, fmt.Errorf("--shard %q: want i/n with 0 <= i < n, e.g. 0/4", s)
+	}
+	return sh, nil
+}
+
+func (sh Shard) String() string { return fmt.Sprintf("%d/%d", sh.I, sh.N) }
+
+// Manifest records an experiment. DesignHash covers everything that decides
+// the rows, so a resume with another design is refused.
+type Manifest struct {
+	Tool         string         `json:"tool"`
+	Version      string         `json:"version"`
+	Commit       string         `json:"commit"`
+	Command      string         `json:"command"`
+	DesignHash   string         `json:"design_sha256"`
+	Design       manifestDesign `json:"design"`
+	ScenarioTOML string         `json:"scenario_toml"`
+	Files        []string       `json:"files"`
+}
+
+type manifestDesign struct {
+	Scenario     string         `json:"scenario"`
+	Source       string         `json:"scenario_source"`
+	ScenarioHash string         `json:"scenario_sha256"`
+	Seed         uint64         `json:"master_seed"`
+	Reps         int            `json:"reps"`
+	Shard        string         `json:"shard"`
+	Steps        bool           `json:"steps"`
+	KeyColumns   []string       `json:"key_columns"`
+	Points       []sim.Point    `json:"points"`
+	Extra        map[string]any `json:"extra,omitempty"`
+}
+
+// Run executes the experiment and returns the number of jobs run now (not
+// resumed).
+func Run(ctx context.Context, cfg *Config) (int, error) {
+	scns, err := cfg.Design.Scenarios()
+	if err != nil {
+		return 0, err
+	}
+	m, err := newManifest(cfg)
+	if err != nil {
+		return 0, err
+	}
+	jobs := cfg.shardJobs()
+	if err := prepareDir(cfg, m); err != nil {
+		return 0, err
+	}
+	out, err := openOutputs(cfg, scns, jobs)
+	if err != nil {
+		return 0, err
+	}
+	done := out.done
+	bar := progress.New(cfg.Progress, cfg.Command)
+	total := len(jobs)
+	err = sim.Execute(ctx, scns, jobs[done:], &sim.ExecOptions{Workers: cfg.Workers, KeepSteps: cfg.Steps,
+		Progress: func(n, _ int) { bar.Update(done+n, total) }},
+		func(o sim.Outcome) error { return out.write(cfg, scns, o) })
+	bar.Done()
+	if cerr := out.close(err == nil); err == nil {
+		err = cerr
+	}
+	return total - done, err
+}
+
+func (cfg *Config) shardJobs() []sim.Job {
+	var jobs []sim.Job
+	for _, j := range cfg.Design.Jobs() {
+		if j.Point%cfg.Shard.N == cfg.Shard.I {
+			jobs = append(jobs, j)
+		}
+	}
+	return jobs
+}
+
+func newManifest(cfg *Config) (*Manifest, error) {
+	text, err := cfg.Design.Base.Encode()
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(text)
+	d := manifestDesign{Scenario: cfg.Design.Base.Name, Source: cfg.Source, ScenarioHash: hex.EncodeToString(sum[:]),
+		Seed: cfg.Design.Seed, Reps: cfg.Design.Reps, Shard: cfg.Shard.String(), Steps: cfg.Steps,
+		KeyColumns: cfg.KeyColumns, Points: cfg.Design.Points, Extra: cfg.Extra}
+	b, err := json.Marshal(struct {
+		Command string
+		D       manifestDesign
+	}{cfg.Command, d})
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(b)
+	files := []string{"runs.csv"}
+	if cfg.Steps {
+		files = append(files, "steps.csv")
+	}
+	return &Manifest{Tool: "rinsim", Version: report.Version, Commit: report.Commit(), Command: cfg.Command,
+		DesignHash: hex.EncodeToString(h[:]), Design: d, ScenarioTOML: string(text), Files: files}, nil
+}
+
+// prepareDir creates Dir with its manifest, or checks that an existing Dir
+// holds the same design (resume). With Force, an existing Dir is emptied.
+func prepareDir(cfg *Config, m *Manifest) error {
+	path := filepath.Join(cfg.Dir, "manifest.json")
+	old, err := ReadManifest(cfg.Dir)
+	switch {
+	case err == nil && !cfg.Force && old.DesignHash != m.DesignHash:
+		return fmt.Errorf("%s holds a different experiment (design hash %.12s, this command %.12s): use another --out, or --force to replace it",
+			cfg.Dir, old.DesignHash, m.DesignHash)
+	case err == nil && !cfg.Force:
+		return nil // resume
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s: %w (use --force to replace it)", cfg.Dir, err)
+	}
+	if cfg.Force {
+		if err := os.RemoveAll(cfg.Dir); err != nil {
+			return err
+		}
+	} else if entries, err := os.ReadDir(cfg.Dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s: %w", cfg.Dir, atomicdir.ErrExists)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return err
+	}
+	return atomicdir.ReplaceFile(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	})
+}
+
+// ReadManifest reads DIR/manifest.json.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("manifest.json: %w", err)
+	}
+	return &m, nil
+}
+
+// RunsHeader is the header of runs.csv for the given key columns.
+func RunsHeader(keys []string) []string {
+	h := append([]string{}, keys...)
+	h = append(h, "rep", "seed")
+	return append(h, report.SummaryHeader()...)
+}
+
+// StepsHeader is the header of steps.csv for the given key columns.
+func StepsHeader(keys []string, s *scenarios.Scenario) []string {
+	h := append([]string{}, keys...)
+	h = append(h, "rep", "seed")
+	return append(h, report.StepsHeader(s.Stages)...)
+}
+
+type outputs struct {
+	runs, steps *report.Stream
+	done        int
+}
+
+// openOutputs starts the streamed files, or resumes them: the jobs whose rows
+// are complete in every file are kept and replayed to OnRows; the rest is cut.
+func openOutputs(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job) (*outputs, error) {
+	runsHeader := RunsHeader(cfg.KeyColumns)
+	stepsHeader := StepsHeader(cfg.KeyColumns, cfg.Design.Base)
+	o := &outputs{}
+	final := filepath.Join(cfg.Dir, "runs.csv")
+	if _, err := os.Stat(final); err == nil {
+		return o.replayComplete(cfg, jobs, final)
+	}
+	runs, runRows, err := report.ResumeStream(cfg.Dir, "runs.csv", runsHeader)
+	if errors.Is(err, os.ErrNotExist) {
+		return o.create(cfg, runsHeader, stepsHeader)
+	} else if err != nil {
+		return nil, err
+	}
+	o.runs = runs
+	var stepRows [][]string
+	if cfg.Steps {
+		if o.steps, stepRows, err = report.ResumeStream(cfg.Dir, "steps.csv", stepsHeader); err != nil {
+			return nil, err
+		}
+	}
+	keepRuns, keepSteps := 0, 0
+	for _, j := range jobs {
+		nr := groups(scns[j.Point])
+		ns := nr * scns[j.Point].Steps()
+		if keepRuns+nr > len(runRows) || (cfg.Steps && keepSteps+ns > len(stepRows)) {
+			break
+		}
+		if err := cfg.OnRows(j, runRows[keepRuns:keepRuns+nr]); err != nil {
+			return nil, err
+		}
+		keepRuns += nr
+		if cfg.Steps {
+			keepSteps += ns
+		}
+		o.done++
+	}
+	if err := o.runs.Truncate(runsHeader, runRows[:keepRuns]); err != nil {
+		return nil, err
+	}
+	if cfg.Steps {
+		if err := o.steps.Truncate(stepsHeader, stepRows[:keepSteps]); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+func (o *outputs) create(cfg *Config, runsHeader, stepsHeader []string) (*outputs, error) {
+	var err error
+	if o.runs, err = report.CreateStream(cfg.Dir, "runs.csv", runsHeader); err != nil {
+		return nil, err
+	}
+	if cfg.Steps {
+		if o.steps, err = report.CreateStream(cfg.Dir, "steps.csv", stepsHeader); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// replayComplete handles a finished experiment: nothing to run, its rows are
+// replayed so the summary tables can be rebuilt.
+func (o *outputs) replayComplete(cfg *Config, jobs []sim.Job, path string) (*outputs, error) {
+	_, rows, err := report.ReadCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	scns, _ := cfg.Design.Scenarios()
+	at := 0
+	for _, j := range jobs {
+		n := groups(scns[j.Point])
+		if at+n > len(rows) {
+			return nil, fmt.Errorf("%s: fewer rows than the design has runs; use --force to rerun", path)
+		}
+		if err := cfg.OnRows(j, rows[at:at+n]); err != nil {
+			return nil, err
+		}
+		at += n
+	}
+	o.done = len(jobs)
+	return o, nil
+}
+
+func (o *outputs) write(cfg *Config, scns []*scenarios.Scenario, out sim.Outcome) error {
+	j := out.Job
+	prefix := append(cfg.KeyValues(j.Point), strconv.Itoa(j.Rep), strconv.FormatUint(j.Seed, 10))
+	rows := make([][]string, 0, len(out.Summaries))
+	for _, s := range out.Summaries {
+		rows = append(rows, append(append([]string{}, prefix...), report.SummaryRecord(s)...))
+	}
+	if err := o.runs.WriteJob(rows); err != nil {
+		return err
+	}
+	if err := cfg.OnRows(j, rows); err != nil {
+		return err
+	}
+	if !cfg.Steps {
+		return nil
+	}
+	s := scns[j.Point]
+	steps := make([][]string, 0, len(out.Steps))
+	for _, st := range out.Steps {
+		steps = append(steps, append(append([]string{}, prefix...), report.StepRecord(s, st)...))
+	}
+	return o.steps.WriteJob(steps)
+}
+
+func (o *outputs) close(complete bool) error {
+	var err error
+	for _, s := range []*report.Stream{o.runs, o.steps} {
+		if s != nil {
+			if cerr := s.Close(complete); err == nil {
+				err = cerr
+			}
+		}
+	}
+	return err
+}
+
+// groups is the number of summary rows per run of s.
+func groups(s *scenarios.Scenario) int {
+	n := 0
+	for _, nw := range s.Networks {
+		n++
+		if nw.NonMembers > 0 {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,181 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/rinsim/rinsim/internal/rng"
+	"github.com/rinsim/rinsim/model"
+	"github.com/rinsim/rinsim/scenarios"
+)
+
+// Point is one variant of the base scenario: a label and the overrides
+// (`key=value`, as for --set) that make it.
+type Point struct {
+	Label string
+	Set   []string
+}
+
+// Design is an experiment: points times replications of a base scenario.
+type Design struct {
+	Base   *scenarios.Scenario
+	Points []Point
+	Reps   int
+	Seed   uint64 // master seed
+}
+
+// Job is one run of a design: a point and a replication.
+type Job struct {
+	Index int // position in Design.Jobs order
+	Point int
+	Rep   int
+	Seed  uint64
+}
+
+// RepSeed is the seed of replication rep. It does not depend on the point,
+// so replication r of every point uses the same random streams (common
+// random numbers): differences between points are paired.
+func RepSeed(master uint64, rep int) uint64 {
+	return rng.Derive(master, rng.KindRep, uint64(rep))
+}
+
+// Jobs lists every job, point-major: all replications of point 0, then of
+// point 1, and so on. Output files follow this order.
+func (d *Design) Jobs() []Job {
+	jobs := make([]Job, 0, len(d.Points)*d.Reps)
+	for p := range d.Points {
+		for r := range d.Reps {
+			jobs = append(jobs, Job{Index: len(jobs), Point: p, Rep: r, Seed: RepSeed(d.Seed, r)})
+		}
+	}
+	return jobs
+}
+
+// Scenarios resolves and validates every point's scenario up front, so that
+// a bad override fails before any run starts.
+func (d *Design) Scenarios() ([]*scenarios.Scenario, error) {
+	out := make([]*scenarios.Scenario, len(d.Points))
+	for k, p := range d.Points {
+		s := d.Base.Clone()
+		if err := s.SetAll(p.Set); err != nil {
+			return nil, fmt.Errorf("point %q: %w", p.Label, err)
+		}
+		if err := s.Validate(fmt.Sprintf("%s with point %q", d.Base.Name, p.Label)); err != nil {
+			return nil, err
+		}
+		out[k] = s
+	}
+	return out, nil
+}
+
+// Outcome is a finished job.
+type Outcome struct {
+	Job       Job
+	Summaries []Summary
+	Steps     []model.StepStats // only when ExecOptions.KeepSteps
+}
+
+// ExecOptions tune Execute; nil means defaults.
+type ExecOptions struct {
+	Workers   int  // parallel runs; 0 means GOMAXPROCS
+	KeepSteps bool // keep per-step rows in each Outcome
+	// Progress, if set, is called after each emitted job with the jobs done
+	// and the total.
+	Progress func(done, total int)
+}
+
+// Execute runs jobs in parallel and calls emit once per job, in the order of
+// jobs, whatever the number of workers: outputs written by emit are
+// identical for any worker count. At most a few jobs per worker are held in
+// memory while earlier ones finish. Execute stops at the first error from a
+// run or from emit, or when ctx is cancelled.
+func Execute(ctx context.Context, scns []*scenarios.Scenario, jobs []Job, opts *ExecOptions, emit func(Outcome) error) error {
+	if opts == nil {
+		opts = &ExecOptions{}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	window := 4 * workers
+	g, gctx := errgroup.WithContext(ctx)
+	slots := make(chan struct{}, window) // bounds jobs started but not yet emitted
+	results := make(chan indexed, window)
+	g.Go(func() error { return feed(gctx, g, scns, jobs, workers, opts.KeepSteps, slots, results) })
+	g.Go(func() error { return collect(gctx, jobs, slots, results, opts.Progress, emit) })
+	return g.Wait()
+}
+
+type indexed struct {
+	k   int
+	out Outcome
+}
+
+// feed starts jobs in order as slots free up, on at most workers goroutines.
+func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jobs []Job, workers int, keep bool,
+	slots chan struct{}, results chan<- indexed) error {
+	pool := make(chan struct{}, workers)
+	for k, j := range jobs {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case pool <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		g.Go(func() error {
+			defer func() { <-pool }()
+			res, err := Run(ctx, scns[j.Point], j.Seed, nil)
+			if err != nil {
+				return err
+			}
+			out := Outcome{Job: j, Summaries: Summarize(res)}
+			if keep {
+				out.Steps = res.Steps
+			}
+			select {
+			case results <- indexed{k, out}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}
+	return nil
+}
+
+// collect emits outcomes in job order, buffering those that finish early.
+func collect(ctx context.Context, jobs []Job, slots <-chan struct{}, results <-chan indexed,
+	progress func(int, int), emit func(Outcome) error) error {
+	pending := map[int]Outcome{}
+	for next := 0; next < len(jobs); {
+		select {
+		case r := <-results:
+			pending[r.k] = r.out
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for {
+			out, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			if err := emit(out); err != nil {
+				return err
+			}
+			<-slots
+			next++
+			if progress != nil {
+				progress(next, len(jobs))
+			}
+		}
+	}
+	return nil
+}
