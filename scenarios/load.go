@@ -164,13 +164,19 @@ func undecoded(file string, md toml.MetaData, s *Scenario) error {
 	return &ValidationError{File: file, Problems: ps.list}
 }
 
+// textFields are the scenario's text keys, which are not parameters.
+var textFields = []string{"name", "description", "base", "id", "sector", "source", "doc"}
+
 // nearestKey suggests a valid key for a TOML path. TOML paths name list
 // elements by position, so only the last component is compared.
 func nearestKey(field string, valid []Param) string {
 	last := field[strings.LastIndex(field, ".")+1:]
 	best, bestD := "", len(last)/2+2
+	names := append([]string{}, textFields...)
 	for _, p := range valid {
-		name := p.Key[strings.LastIndex(p.Key, ".")+1:]
+		names = append(names, p.Key[strings.LastIndex(p.Key, ".")+1:])
+	}
+	for _, name := range names {
 		if d := editDistance(last, name); d < bestD {
 			best, bestD = name, d
 		}

@@ -102,7 +102,7 @@ func (p Param) Set(s string) error {
 		if err != nil {
 			// Accept integral floats such as "1e3" from sweep designs.
 			f, ferr := strconv.ParseFloat(s, 64)
-			if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+			if ferr != nil || f != math.Trunc(f) || math.Abs(f) >= 1<<53 {
 				return fmt.Errorf("%s: %q is not an integer; allowed %s", p.Key, s, p.Range())
 			}
 			x = int64(f)

@@ -64,8 +64,19 @@ func (s *Scenario) checkStructure(ps *problems) {
 	if s.Name == "" {
 		ps.add("name", "must not be empty")
 	}
+	lo, hi := NewQuarter(1900, 1), NewQuarter(2200, 4)
+	for _, q := range []struct {
+		field string
+		q     Quarter
+	}{{"start", s.Start}, {"end", s.End}} {
+		if q.q < lo || q.q > hi {
+			ps.add(q.field, "missing or out of range; allowed a quarter from %s to %s, e.g. 2007Q1", lo, hi)
+		}
+	}
 	if s.End < s.Start {
 		ps.add("end", "%s is before start %s; dates must be in order", s.End, s.Start)
+	} else if s.Steps() > maxSteps {
+		ps.add("end", "%d quarters from start; allowed at most %d", s.Steps(), maxSteps)
 	}
 	s.checkStages(ps)
 	markets := uniqueIDs(ps, "market", len(s.Markets), func(i int) string { return s.Markets[i].ID })
@@ -77,12 +88,23 @@ func (s *Scenario) checkStructure(ps *problems) {
 	if len(s.Networks) == 0 {
 		ps.add("network", "at least one network is needed")
 	}
+	for _, m := range s.Markets {
+		for sec := range m.Attractiveness {
+			if sec == "" || strings.ContainsAny(sec, ". =") {
+				ps.add("market."+m.ID+".attractiveness", "sector %q must be non-empty, without '.', ' ' or '='", sec)
+			}
+		}
+	}
 	for _, n := range s.Networks {
 		s.checkNetwork(ps, n, markets, archetypes)
 	}
 }
 
+// maxSteps bounds a run's length: steps are stored in int16 per firm-market.
+const maxSteps = 32000
+
 func (s *Scenario) checkStages(ps *problems) {
+	uniqueIDs(ps, "stage", len(s.Stages), func(i int) string { return s.Stages[i].ID })
 	if len(s.Stages) < 2 || len(s.Stages) > 8 {
 		ps.add("stage", "%d stages; allowed 2 to 8 (none, then one or more commitment steps)", len(s.Stages))
 		return

@@ -62,7 +62,8 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ErrWriter:                 stderr,
 		DisableSliceFlagSeparator: true,
 		ExitErrHandler:            func(*cli.Context, error) {}, // only main exits
-		Commands:                  []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), scenariosCommand(stdout)},
+		Commands: []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
+			mergeCommand(stderr), scenariosCommand(stdout)},
 	}
 	err := app.RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {

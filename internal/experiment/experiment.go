@@ -66,17 +66,18 @@ func (sh Shard) String() string { return fmt.Sprintf("%d/%d", sh.I, sh.N) }
 // Manifest records an experiment. DesignHash covers everything that decides
 // the rows, so a resume with another design is refused.
 type Manifest struct {
-	Tool         string         `json:"tool"`
-	Version      string         `json:"version"`
-	Commit       string         `json:"commit"`
-	Command      string         `json:"command"`
-	DesignHash   string         `json:"design_sha256"`
-	Design       manifestDesign `json:"design"`
-	ScenarioTOML string         `json:"scenario_toml"`
-	Files        []string       `json:"files"`
+	Tool         string     `json:"tool"`
+	Version      string     `json:"version"`
+	Commit       string     `json:"commit"`
+	Command      string     `json:"command"`
+	DesignHash   string     `json:"design_sha256"`
+	Design       DesignInfo `json:"design"`
+	ScenarioTOML string     `json:"scenario_toml"`
+	Files        []string   `json:"files"`
 }
 
-type manifestDesign struct {
+// DesignInfo is what decides an experiment's rows.
+type DesignInfo struct {
 	Scenario     string         `json:"scenario"`
 	Source       string         `json:"scenario_source"`
 	ScenarioHash string         `json:"scenario_sha256"`
@@ -137,23 +138,54 @@ func newManifest(cfg *Config) (*Manifest, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(text)
-	d := manifestDesign{Scenario: cfg.Design.Base.Name, Source: cfg.Source, ScenarioHash: hex.EncodeToString(sum[:]),
+	d := DesignInfo{Scenario: cfg.Design.Base.Name, Source: cfg.Source, ScenarioHash: hex.EncodeToString(sum[:]),
 		Seed: cfg.Design.Seed, Reps: cfg.Design.Reps, Shard: cfg.Shard.String(), Steps: cfg.Steps,
 		KeyColumns: cfg.KeyColumns, Points: cfg.Design.Points, Extra: cfg.Extra}
-	b, err := json.Marshal(struct {
-		Command string
-		D       manifestDesign
-	}{cfg.Command, d})
+	if d, err = normalize(d); err != nil {
+		return nil, err
+	}
+	hash, err := HashDesign(cfg.Command, d)
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.Sum256(b)
 	files := []string{"runs.csv"}
 	if cfg.Steps {
 		files = append(files, "steps.csv")
 	}
 	return &Manifest{Tool: "rinsim", Version: report.Version, Commit: report.Commit(), Command: cfg.Command,
-		DesignHash: hex.EncodeToString(h[:]), Design: d, ScenarioTOML: string(text), Files: files}, nil
+		DesignHash: hash, Design: d, ScenarioTOML: string(text), Files: files}, nil
+}
+
+// normalize passes d through JSON, so that its hash is the same before it
+// is written and after it is read back (maps in Extra come back sorted).
+func normalize(d DesignInfo) (DesignInfo, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return d, err
+	}
+	var n DesignInfo
+	err = json.Unmarshal(b, &n)
+	return n, err
+}
+
+// HashDesign is the SHA-256 of the command and design, in hex.
+func HashDesign(command string, d DesignInfo) (string, error) {
+	b, err := json.Marshal(struct {
+		Command string
+		D       DesignInfo
+	}{command, d})
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
+}
+
+// WriteManifest writes m as indented JSON.
+func (m *Manifest) WriteManifest(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(m)
 }
 
 // prepareDir creates Dir with its manifest, or checks that an existing Dir
@@ -180,11 +212,7 @@ func prepareDir(cfg *Config, m *Manifest) error {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return err
 	}
-	return atomicdir.ReplaceFile(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(m)
-	})
+	return atomicdir.ReplaceFile(path, m.WriteManifest)
 }
 
 // ReadManifest reads DIR/manifest.json.

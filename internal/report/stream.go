@@ -163,3 +163,16 @@ func Column(header []string, name, file string) (int, error) {
 	}
 	return -1, fmt.Errorf("%s: no column %q (columns: %s)", file, name, strings.Join(header, ","))
 }
+
+// WriteRows writes a header and the rows produced by each.
+func WriteRows(w io.Writer, header []string, each func(emit func([]string) error) error) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := each(cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -11,6 +11,7 @@ const (
 	KindFirms   = 2 // one per block of firms
 	KindNetwork = 3 // one per network
 	KindRep     = 4 // one per replication of an experiment
+	KindDesign  = 5 // sampling of experimental designs
 )
 
 // New returns the stream (kind, index) of master seed. Streams with any
