@@ -3,6 +3,8 @@ package model
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/rinsim/rinsim/internal/rng"
 )
 
 // Accum counts what happened to one group of a network in the current quarter.
@@ -58,6 +60,7 @@ func (w *World) fund(t int) {
 		ns.SpentNOK, ns.PeerShares = 0, 0
 		ns.Acc = [2]Accum{}
 		clear(ns.Served)
+		rng.Reseed(ns.src, w.seed, rng.KindNetwork, uint64(k), uint64(t))
 		ns.FundingYear = AnnualFunding(ns.P, year, fp.Scale)
 		ns.Budget = ns.FundingYear / 4 * (1 - fp.SecretariatShare) // salaries take the rest
 		ns.FTE = Capacity(ns.FundingYear, fp.SecretariatShare, fp.NOKPerFTE)
@@ -110,12 +113,8 @@ func (w *World) sectorOf(ns *NetworkState) int {
 // firmPhase: busy spells, contacts from the firm's own networks, its target
 // market and its readiness to take part in network activities this quarter.
 func (w *World) firmPhase(t int) {
-	f := &w.Firms
-	for b, r := range w.blocks {
-		lo, hi := b*BlockSize, min((b+1)*BlockSize, f.N)
-		for i := lo; i < hi; i++ {
-			w.firmQuarter(i, t, r)
-		}
+	for i := range w.Firms.N {
+		w.firmQuarter(i, t, w.firmStream(i, rng.KindFirms, uint64(t)))
 	}
 }
 
@@ -222,13 +221,9 @@ func (w *World) spend(i int, nok float64) { w.Firms.Spent[i] += float32(nok) }
 // commitPhase: the Uppsala decision, then learning from current activities,
 // firm by firm.
 func (w *World) commitPhase(t int) {
-	f := &w.Firms
-	for b, r := range w.blocks {
-		lo, hi := b*BlockSize, min((b+1)*BlockSize, f.N)
-		for i := lo; i < hi; i++ {
-			w.commit(i, t, r)
-			w.learn(i)
-		}
+	for i := range w.Firms.N {
+		w.commit(i, t, w.firmStream(i, rng.KindCommit, uint64(t)))
+		w.learn(i)
 	}
 }
 

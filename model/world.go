@@ -11,11 +11,6 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// BlockSize is the number of firms that share one random stream. Streams
-// belong to blocks, not to workers, so a parallel step gives the same result
-// whatever the number of workers.
-const BlockSize = 1024
-
 // Group tells members of a network from its comparison firms.
 type Group uint8
 
@@ -37,6 +32,7 @@ func (g Group) String() string {
 type Firms struct {
 	N, M int
 
+	Key         []uint64  // stable identity for random streams (FirmKey)
 	Network     []int32   // index into World.Networks
 	Group       []Group   // member or comparison
 	JoinStep    []int32   // step the firm joins its network; NoStep for comparison firms
@@ -104,7 +100,8 @@ type NetworkState struct {
 	PeerShares  int
 	Acc         [2]Accum // this quarter, by Group
 
-	rng      *rand.Rand
+	src      *rand.PCG  // reseeded each step (rng.Reseed)
+	rng      *rand.Rand // draws from src
 	eligible [NumChannels]bool
 	order    []int32 // members taking part this quarter, shuffled
 	cursor   int     // where the next event starts inviting in order
@@ -130,15 +127,19 @@ type World struct {
 	stageKnow []float64
 	seenTable []float64 // Opportunity(1, c, contact_scale) for small c
 
-	blocks  []*rand.Rand // one stream per block of BlockSize firms
-	scratch []float64    // per-market weights of the current firm
+	seed    uint64
+	src     *rand.PCG  // reseeded per firm and phase (rng.Reseed)
+	r       *rand.Rand // draws from src
+	scratch []float64  // per-market weights of the current firm
 }
 
 // New builds the initial population of scenario s from master seed.
 func New(s *scenarios.Scenario, seed uint64) (*World, error) {
 	w := &World{S: s}
 	w.flatten()
-	init := rng.New(seed, rng.KindInit, 0)
+	w.seed = seed
+	w.src = rand.NewPCG(0, 0)
+	w.r = rand.New(w.src)
 	total := 0
 	for _, n := range s.Networks {
 		total += n.Members + n.NonMembers
@@ -151,11 +152,7 @@ func New(s *scenarios.Scenario, seed uint64) (*World, error) {
 	w.Networks = make([]NetworkState, len(s.Networks))
 	next := 0
 	for k := range s.Networks {
-		next = w.initNetwork(k, next, init, seed)
-	}
-	w.blocks = make([]*rand.Rand, (total+BlockSize-1)/BlockSize)
-	for b := range w.blocks {
-		w.blocks[b] = rng.New(seed, rng.KindFirms, uint64(b))
+		next = w.initNetwork(k, next)
 	}
 	return w, nil
 }
@@ -198,7 +195,7 @@ func (w *World) flatten() {
 
 func newFirms(n, m int) Firms {
 	f := Firms{N: n, M: m,
-		Network: make([]int32, n), Group: make([]Group, n), JoinStep: make([]int32, n),
+		Key: make([]uint64, n), Network: make([]int32, n), Group: make([]Group, n), JoinStep: make([]int32, n),
 		Archetype: make([]uint8, n), Sector: make([]uint8, n), Ambitious: make([]bool, n),
 		Busy: make([]bool, n), Relevance: make([]float32, n), Budget: make([]float32, n),
 		Committed: make([]float32, n), Grant: make([]float32, n), Spent: make([]float32, n),
@@ -223,7 +220,7 @@ func newFirms(n, m int) Firms {
 
 // initNetwork creates network k's state and its firms from index first on,
 // and returns the next free firm index.
-func (w *World) initNetwork(k, first int, init *rand.Rand, seed uint64) int {
+func (w *World) initNetwork(k, first int) int {
 	p := &w.S.Networks[k]
 	M := len(w.S.Markets)
 	ns := &w.Networks[k]
@@ -231,7 +228,7 @@ func (w *World) initNetwork(k, first int, init *rand.Rand, seed uint64) int {
 		FoundedStep: int(scenarios.NewQuarter(p.Founded, 1) - w.S.Start),
 		Partners:    make([]float64, M), Focus: make([]float64, M), Priority: make([]float64, M),
 		Served: make([]bool, M), weights: make([]float64, M),
-		rng: rng.New(seed, rng.KindNetwork, uint64(k)),
+		src: rand.NewPCG(0, 0),
 	}
 	for m, mk := range w.S.Markets {
 		ns.Partners[m] = p.Partners[mk.ID]
@@ -243,20 +240,23 @@ func (w *World) initNetwork(k, first int, init *rand.Rand, seed uint64) int {
 	steps := w.S.Steps()
 	i := first
 	for j := 0; j < p.Members; j++ {
-		w.initFirm(i, k, sector, mix, init)
+		w.Firms.Key[i] = FirmKey(k, GroupMember, j)
+		w.initFirm(i, k, sector, mix)
 		w.Firms.Group[i] = GroupMember
 		w.Firms.JoinStep[i] = int32(joinStep(j, p.InitialMembers, p.Members, ns.FoundedStep, steps))
 		ns.Members = append(ns.Members, int32(i))
 		i++
 	}
 	for j := 0; j < p.NonMembers; j++ {
-		w.initFirm(i, k, sector, mix, init)
+		w.Firms.Key[i] = FirmKey(k, GroupComparison, j)
+		w.initFirm(i, k, sector, mix)
 		w.Firms.Group[i] = GroupComparison
 		w.Firms.JoinStep[i] = NoStep
 		ns.Comparison = append(ns.Comparison, int32(i))
 		i++
 	}
 	ns.order = make([]int32, 0, len(ns.Members))
+	ns.rng = rand.New(ns.src)
 	return i
 }
 
@@ -301,9 +301,16 @@ func archetypeCDF(as []scenarios.Archetype, weights map[string]float64) []float6
 	return cdf
 }
 
-func (w *World) initFirm(i, k int, sector uint8, mix []float64, r *rand.Rand) {
+// FirmKey identifies a firm by network, group and position, so that its
+// random streams do not move when other networks change size.
+func FirmKey(network int, g Group, j int) uint64 {
+	return uint64(network)<<33 | uint64(g)<<32 | uint64(j)
+}
+
+func (w *World) initFirm(i, k int, sector uint8, mix []float64) {
 	s := w.S
 	f := &w.Firms
+	r := w.firmStream(i, rng.KindInit, 0)
 	a := sort.SearchFloat64s(mix, r.Float64())
 	a = min(a, len(mix)-1)
 	arch := &s.Archetypes[a]
@@ -386,4 +393,10 @@ func pick(weights []float64, total, u float64) int {
 		x -= v
 	}
 	return last
+}
+
+// firmStream reseeds the world's generator for firm i in one phase and step.
+func (w *World) firmStream(i int, kind, step uint64) *rand.Rand {
+	rng.Reseed(w.src, w.seed, kind, w.Firms.Key[i], step)
+	return w.r
 }

@@ -235,3 +235,39 @@ func TestStepDoesNotAllocate(t *testing.T) {
 		t.Errorf("Step+Collect allocated %v times per step, want 0", allocs)
 	}
 }
+
+// TestNetworksDoNotShareRandomNumbers: the model has no interaction between
+// networks, and each firm and network draws from its own streams, so changing
+// one network's funding leaves the other networks' firms exactly as they were
+// (common random numbers across budget scenarios).
+func TestNetworksDoNotShareRandomNumbers(t *testing.T) {
+	base := thesis(t)
+	changed := thesis(t)
+	if err := changed.Set("funding.oreec.scale", "2"); err != nil {
+		t.Fatal(err)
+	}
+	a, b := newWorld(t, base, 9), newWorld(t, changed, 9)
+	for !a.Done() {
+		a.Step()
+		b.Step()
+	}
+	f, g := &a.Firms, &b.Firms
+	M := f.M
+	differ := 0
+	for i := range f.N {
+		same := f.General[i] == g.General[i] && f.Entries[i] == g.Entries[i] &&
+			equalFloats(f.Knowledge[i*M:(i+1)*M], g.Knowledge[i*M:(i+1)*M])
+		if a.Networks[f.Network[i]].ID == "oreec" {
+			if !same {
+				differ++
+			}
+			continue
+		}
+		if !same {
+			t.Fatalf("firm %d of %s changed when only OREEC's funding did", i, a.Networks[f.Network[i]].ID)
+		}
+	}
+	if differ == 0 {
+		t.Error("doubling OREEC's funding changed none of its firms")
+	}
+}

@@ -5,6 +5,9 @@
 // # Determinism
 //
 // All randomness comes from streams derived from the master seed (package
-// internal/rng): one per block of firms and one per network. The same
-// scenario and seed give identical results.
+// internal/rng): each firm draws from its own stream per step and phase,
+// keyed by its identity (network, group, position), and each network from
+// its own stream per step. The same scenario and seed give identical
+// results, and a change to one network leaves the random numbers of every
+// other network's firms untouched (common random numbers).
 package sim

@@ -63,7 +63,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		DisableSliceFlagSeparator: true,
 		ExitErrHandler:            func(*cli.Context, error) {}, // only main exits
 		Commands: []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
-			mergeCommand(stderr), scenariosCommand(stdout)},
+			sensitivityCommand(stdout, stderr), mergeCommand(stderr), scenariosCommand(stdout)},
 	}
 	err := app.RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {

@@ -299,13 +299,36 @@ func writeCompare(w io.Writer, rows []CompareRow) error {
 	return err
 }
 
+// printCompare prints one line per scenario, network and group: each metric's
+// mean with its 95 % interval, and for entrant share and entries per member
+// the paired difference from the baseline.
 func printCompare(w io.Writer, rows []CompareRow) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\tnetwork\tgroup\tmetric\tmean [95% CI]\tdiff from baseline [95% CI]")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Scenario, r.Network, r.Group, r.Metric, ival(r.Value), ival(r.Diff))
+	fmt.Fprintln(tw, "scenario\tnetwork\tentrant share\tvs baseline\tentries/member\tvs baseline\tquarters to 1st entry\tchannels")
+	for k := 0; k+len(compareMetrics) <= len(rows); k += len(compareMetrics) {
+		r := rows[k : k+len(compareMetrics)]
+		net := r[0].Network
+		if r[0].Group != "member" {
+			net += " (" + r[0].Group + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r[0].Scenario, net, ival(r[0].Value), signed(r[0].Diff),
+			ival(r[1].Value), signed(r[1].Diff), ival(r[2].Value), fixedOrNA(r[3].Value.Mean, 1))
 	}
 	tw.Flush()
+}
+
+func signed(iv sim.Interval) string {
+	if math.IsNaN(iv.Mean) || math.IsNaN(iv.Low) {
+		return "NA"
+	}
+	return fmt.Sprintf("%+.3f [%+.3f, %+.3f]", iv.Mean, iv.Low, iv.High)
+}
+
+func fixedOrNA(x float64, prec int) string {
+	if math.IsNaN(x) {
+		return "NA"
+	}
+	return strconv.FormatFloat(x, 'f', prec, 64)
 }
 
 func ival(iv sim.Interval) string {
@@ -315,5 +338,5 @@ func ival(iv sim.Interval) string {
 	if math.IsNaN(iv.Low) {
 		return fmt.Sprintf("%.3f", iv.Mean)
 	}
-	return fmt.Sprintf("%.3f [%.3f, %.3f]", iv.Mean, iv.Low, iv.High)
+	return fmt.Sprintf("%.3f ± %.3f", iv.Mean, (iv.High-iv.Low)/2)
 }

@@ -7,11 +7,12 @@ import "math/rand/v2"
 
 // Stream kinds keep streams of different purposes apart.
 const (
-	KindInit    = 1 // population set-up
-	KindFirms   = 2 // one per block of firms
-	KindNetwork = 3 // one per network
+	KindInit    = 1 // population set-up, one per firm
+	KindFirms   = 2 // a firm's draws in one step's firm phase
+	KindNetwork = 3 // a network's draws in one step
 	KindRep     = 4 // one per replication of an experiment
 	KindDesign  = 5 // sampling of experimental designs
+	KindCommit  = 6 // a firm's draws in one step's commitment phase
 )
 
 // New returns the stream (kind, index) of master seed. Streams with any
@@ -26,6 +27,17 @@ func Source(seed, kind, index uint64) *rand.PCG {
 	a := mix(seed ^ mix(kind))
 	b := mix(a ^ mix(index+0x632be59bd9b4e019))
 	return rand.NewPCG(a, b)
+}
+
+// Reseed points an existing PCG at the stream (kind, a, b) of master seed,
+// without allocating: the step loop reseeds one generator per firm and step,
+// so each firm's random numbers depend only on the seed, its identity and the
+// step. Changing one firm or network then leaves every other firm's draws
+// unchanged (common random numbers across scenarios).
+func Reseed(p *rand.PCG, seed, kind, a, b uint64) {
+	x := mix(seed ^ mix(kind))
+	x = mix(x ^ mix(a+0x632be59bd9b4e019))
+	p.Seed(x, mix(x^mix(b+0xd1b54a32d192ed03)))
 }
 
 // Derive returns a child seed, e.g. the seed of replication r.

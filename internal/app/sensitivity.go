@@ -1,0 +1,263 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/experiment"
+	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
+)
+
+func sensitivityCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "sensitivity",
+		Usage:     "global sensitivity analysis: Morris elementary effects or Sobol indices with bootstrap intervals",
+		UsageText: "rinsim sensitivity --method morris|sobol --param key=lo:hi ... [--n N] [--reps R] [--outcome COLUMN] [--network ID|all]",
+		Description: "Morris (--n trajectories, default 20): mu*, mu and sigma of the elementary effects per parameter,\n" +
+			"with a bootstrap interval for mu*; (k+1) x n design points. Sobol (--n base samples, default 256):\n" +
+			"first-order S1 and total ST indices by Saltelli sampling and Jansen's estimators, with bootstrap\n" +
+			"intervals; (k+2) x n design points. Each point runs --reps replications (common random numbers)\n" +
+			"and the outcome is their mean: a summary.csv column, averaged over the members of all networks\n" +
+			"(--network all, weighted by members) or of one network. Writes runs.csv and indices.csv; rerun\n" +
+			"the same command to resume.\n\n" +
+			"Example:\n   rinsim sensitivity --method sobol --param funding.scale=0.5:2 --param peer.seek_prob=0:0.6 \\\n" +
+			"      --param firm.step_rate=0.1:0.4 --n 128 --reps 4 --outcome entrant_share --out out/sobol",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "method", Usage: "`morris` or `sobol`", Required: true},
+			&cli.StringSliceFlag{Name: "param", Usage: "parameter `key=lo:hi` (repeatable)", Required: true},
+			&cli.IntFlag{Name: "n", Usage: "Morris trajectories or Sobol base samples `N` (default 20 or 256)"},
+			&cli.IntFlag{Name: "levels", Value: 4, Usage: "Morris grid `levels`"},
+			&cli.IntFlag{Name: "bootstrap", Value: 1000, Usage: "bootstrap resamples `B` for the intervals"},
+			&cli.StringFlag{Name: "outcome", Value: "entries_per_member", Usage: "summary.csv `COLUMN` to analyse"},
+			&cli.StringFlag{Name: "network", Value: "all", Usage: "network `ID`, or all"},
+			scenarioFlag, setFlag, repsFlag(3), seedFlag, workersFlag,
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/<method>-<scenario>-<seed>)"},
+			forceFlag, quietFlag,
+		},
+		Action: func(c *cli.Context) error { return sensitivityAction(c, stdout, stderr) },
+	}
+}
+
+type sensitivitySpec struct {
+	method  string
+	factors []sim.Factor
+	n, reps int
+	outcome string
+	network string
+	unit    [][]float64 // design in the unit cube
+	values  [][]float64 // design in parameter units
+	boot    int
+	levels  int
+	seed    uint64
+	cols    struct{ network, group, members, outcome int } // in runs.csv
+}
+
+func parseSensitivity(c *cli.Context) (*sensitivitySpec, error) {
+	sp := &sensitivitySpec{method: c.String("method"), n: c.Int("n"), reps: c.Int("reps"), outcome: c.String("outcome"),
+		network: c.String("network"), boot: c.Int("bootstrap"), levels: c.Int("levels"), seed: c.Uint64("seed")}
+	switch sp.method {
+	case "morris":
+		if sp.n == 0 {
+			sp.n = 20
+		}
+		if sp.levels < 2 {
+			return nil, fmt.Errorf("--levels %d: need at least 2", sp.levels)
+		}
+	case "sobol":
+		if sp.n == 0 {
+			sp.n = 256
+		}
+	default:
+		return nil, fmt.Errorf("--method %q: want morris or sobol", sp.method)
+	}
+	if sp.n < 2 || sp.reps < 1 || sp.boot < 0 {
+		return nil, fmt.Errorf("--n %d, --reps %d, --bootstrap %d: need n >= 2, reps >= 1, bootstrap >= 0", sp.n, sp.reps, sp.boot)
+	}
+	if sp.method == "sobol" && len(c.StringSlice("param")) < 2 {
+		return nil, fmt.Errorf("--method sobol: need at least 2 --param")
+	}
+	if !slices.Contains(report.SummaryHeader(), sp.outcome) || slices.Contains([]string{"network", "group"}, sp.outcome) {
+		return nil, fmt.Errorf("--outcome %q: want a numeric summary.csv column (%s)", sp.outcome, strings.Join(report.SummaryHeader()[1:], ", "))
+	}
+	return sp, nil
+}
+
+func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
+	base, source, err := loadScenario(c.String("scenario"), c.StringSlice("set"))
+	if err != nil {
+		return err
+	}
+	sp, err := parseSensitivity(c)
+	if err != nil {
+		return err
+	}
+	if sp.network != "all" && !slices.ContainsFunc(base.Networks, func(n scenarios.Network) bool { return n.ID == sp.network }) {
+		return fmt.Errorf("--network %q: not a network of scenario %s", sp.network, base.Name)
+	}
+	for _, spec := range c.StringSlice("param") {
+		f, err := sim.ParseFactor(spec, base, false)
+		if err != nil {
+			return err
+		}
+		if f.Lo == f.Hi {
+			return fmt.Errorf("--param %s: lo = hi leaves nothing to vary", f.Key)
+		}
+		sp.factors = append(sp.factors, f)
+	}
+	if err := uniqueFactors(sp.factors); err != nil {
+		return err
+	}
+	k := len(sp.factors)
+	if sp.method == "morris" {
+		sp.unit = sim.MorrisDesign(k, sp.n, sp.levels, sp.seed)
+	} else {
+		sp.unit = sim.SaltelliDesign(k, sp.n, sp.seed)
+	}
+	for _, u := range sp.unit {
+		v := make([]float64, k)
+		for i, f := range sp.factors {
+			v[i] = f.Value(u[i])
+		}
+		sp.values = append(sp.values, v)
+	}
+	points := sim.PointsOf(sp.factors, sp.values)
+	d := &sim.Design{Base: base, Points: points, Reps: sp.reps, Seed: sp.seed}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join("out", sp.method+"-"+base.Name+"-"+strconv.FormatUint(sp.seed, 10))
+	}
+	keys := []string{"point"}
+	for _, f := range sp.factors {
+		keys = append(keys, f.Key)
+	}
+	header := experiment.RunsHeader(keys)
+	sp.cols.network = slices.Index(header, "network")
+	sp.cols.group = slices.Index(header, "group")
+	sp.cols.members = slices.Index(header, "members")
+	sp.cols.outcome = slices.Index(header, sp.outcome)
+	y := newOutcomeAcc(len(points), sp)
+	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "sensitivity", Source: source, Design: d,
+		Shard: experiment.Shard{I: 0, N: 1}, Workers: c.Int("workers"), KeyColumns: keys,
+		KeyValues: func(p int) []string {
+			v := []string{points[p].Label}
+			for i, f := range sp.factors {
+				v = append(v, f.Format(sp.values[p][i]))
+			}
+			return v
+		},
+		Extra: map[string]any{"method": sp.method, "factors": sp.factors, "n": sp.n, "levels": sp.levels,
+			"outcome": sp.outcome, "network": sp.network},
+		OnRows: y.add,
+	}
+	if !c.Bool("quiet") {
+		cfg.Progress = stderr
+	}
+	if _, err := runExperiment(c, cfg); err != nil {
+		return err
+	}
+	idx := sp.indices(y.means())
+	if err := atomicdir.ReplaceFile(filepath.Join(out, "indices.csv"), func(w io.Writer) error { return writeIndices(w, sp, idx) }); err != nil {
+		return failure(err)
+	}
+	if !c.Bool("quiet") {
+		printIndices(stdout, sp, idx)
+		fmt.Fprintf(stderr, "%d design points x %d replications; wrote %s: runs.csv, indices.csv, manifest.json\n", len(points), sp.reps, out)
+	}
+	return nil
+}
+
+func (sp *sensitivitySpec) indices(y []float64) []sim.Index {
+	if sp.method == "morris" {
+		return sim.MorrisIndices(sp.unit, y, len(sp.factors), sp.boot, 0.95, sp.seed)
+	}
+	return sim.SobolIndices(y, len(sp.factors), sp.boot, 0.95, sp.seed)
+}
+
+// outcomeAcc averages the outcome per design point over replications.
+type outcomeAcc struct {
+	sum []float64
+	n   []int
+	sp  *sensitivitySpec
+}
+
+func newOutcomeAcc(points int, sp *sensitivitySpec) *outcomeAcc {
+	return &outcomeAcc{sum: make([]float64, points), n: make([]int, points), sp: sp}
+}
+
+// add takes one run's rows: the members' outcome of one network, or the
+// members-weighted mean over all networks.
+func (a *outcomeAcc) add(j sim.Job, rows [][]string) error {
+	c := a.sp.cols
+	var num, den float64
+	for _, r := range rows {
+		if r[c.group] != "member" || (a.sp.network != "all" && r[c.network] != a.sp.network) {
+			continue
+		}
+		x, err := strconv.ParseFloat(r[c.outcome], 64)
+		w, _ := strconv.ParseFloat(r[c.members], 64)
+		if err != nil || math.IsNaN(x) {
+			continue
+		}
+		num += w * x
+		den += w
+	}
+	if den > 0 {
+		a.sum[j.Point] += num / den
+		a.n[j.Point]++
+	}
+	return nil
+}
+
+func (a *outcomeAcc) means() []float64 {
+	y := make([]float64, len(a.sum))
+	for i := range y {
+		y[i] = a.sum[i] / float64(a.n[i]) // NaN if a point never had a value
+	}
+	return y
+}
+
+func writeIndices(w io.Writer, sp *sensitivitySpec, idx []sim.Index) error {
+	return report.WriteRows(w, []string{"method", "outcome", "network", "param", "index", "estimate", "ci_low", "ci_high"},
+		func(emit func([]string) error) error {
+			for _, ix := range idx {
+				rec := []string{sp.method, sp.outcome, sp.network, sp.factors[ix.Factor].Key, ix.Name,
+					fnum(ix.Estimate), fnum(ix.Low), fnum(ix.High)}
+				if err := emit(rec); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+func fnum(x float64) string {
+	if math.IsNaN(x) {
+		return "NA"
+	}
+	return strconv.FormatFloat(x, 'g', 6, 64)
+}
+
+func printIndices(w io.Writer, sp *sensitivitySpec, idx []sim.Index) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s indices of %s (%s), 95%% bootstrap intervals\n", sp.method, sp.outcome, sp.network)
+	fmt.Fprintln(tw, "parameter\tindex\testimate\tinterval")
+	for _, ix := range idx {
+		iv := "-"
+		if !math.IsNaN(ix.Low) {
+			iv = fmt.Sprintf("[%.4f, %.4f]", ix.Low, ix.High)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\n", sp.factors[ix.Factor].Key, ix.Name, ix.Estimate, iv)
+	}
+	tw.Flush()
+}
