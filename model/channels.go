@@ -188,6 +188,10 @@ func (w *World) attend(ns *NetworkState, i int, c Channel, m int, attention floa
 		f.Grant[i] += float32(grant)
 		f.FundingReceived[i] += float32(grant)
 	}
+	if cp.CommitProb > 0 && !f.Stepped[i] && ns.rng.Float64() < cp.CommitProb &&
+		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
+		w.stepUp(i, m, w.T)
+	}
 }
 
 // peerPhase: inter-firm cooperation (T4.2, T5.3). An ambitious member whose

@@ -123,6 +123,7 @@ func (w *World) firmQuarter(i, t int, r *rand.Rand) {
 	fr := &w.S.Firm
 	f.Spent[i] = 0
 	f.Attended[i] = false
+	f.Stepped[i] = false
 	if f.Busy[i] {
 		f.Busy[i] = r.Float64() >= fr.BusyEnd
 	} else {
@@ -233,6 +234,9 @@ func (w *World) commitPhase(t int) {
 // market is favoured by its position in the list.
 func (w *World) commit(i, t int, r *rand.Rand) {
 	f := &w.Firms
+	if f.Stepped[i] {
+		return // one commitment step per quarter at most
+	}
 	fr := &w.S.Firm
 	M := f.M
 	amb := 1.0
@@ -277,6 +281,7 @@ func (w *World) stepUp(i, m, t int) {
 	j := i*f.M + m
 	s := f.Stage[j]
 	f.Stage[j] = s + 1
+	f.Stepped[i] = true
 	f.Committed[i] += float32(w.stageCost[s+1] - w.stageCost[s])
 	if s != 0 || f.EntryStep[j] != NoStep {
 		return

@@ -49,6 +49,7 @@ type Firms struct {
 	Target      []int8    // market the firm wants to enter next, -1 none
 	PartProb    []float32 // chance this quarter of taking up an invitation to a relevant event
 	Attended    []bool    // attended at least one event this quarter
+	Stepped     []bool    // made its commitment step this quarter
 	PriorEntry  []bool    // operated abroad before the simulation
 	Entries     []int32   // market entries counted for the firm (members: after joining)
 	FirstEntry  []int16   // step of the first counted entry, NoStep if none
@@ -200,7 +201,7 @@ func newFirms(n, m int) Firms {
 		Busy: make([]bool, n), Relevance: make([]float32, n), Budget: make([]float32, n),
 		Committed: make([]float32, n), Grant: make([]float32, n), Spent: make([]float32, n),
 		General: make([]float32, n), Target: make([]int8, n), PartProb: make([]float32, n),
-		Attended: make([]bool, n), PriorEntry: make([]bool, n),
+		Attended: make([]bool, n), Stepped: make([]bool, n), PriorEntry: make([]bool, n),
 		Entries: make([]int32, n), FirstEntry: make([]int16, n), FirstMarket: make([]int8, n),
 		Participations: make([]int32, n), InfoReceived: make([]int32, n),
 		FundingReceived: make([]float32, n), PeerReceived: make([]int32, n), PeerGiven: make([]int32, n),

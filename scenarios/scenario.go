@@ -97,6 +97,7 @@ type ChannelParams struct {
 	Learning       float64 `toml:"learning" unit:"fraction" min:"0" max:"1" doc:"gain in general knowledge per participation, as a share of the gap to 1"`
 	MarketLearning float64 `toml:"market_learning" unit:"fraction" min:"0" max:"1" doc:"gain in experiential knowledge of the event's market per participation, as a share of the gap to 1 (joint operation abroad)"`
 	FundingNOK     float64 `toml:"funding_nok" unit:"NOK" min:"0" max:"1e9" doc:"co-funding a participant receives (T4.3.2: Innovation Norway co-funds business network projects)"`
+	CommitProb     float64 `toml:"commit_prob" unit:"probability" min:"0" max:"1" doc:"chance that taking part leads to a commitment step in the event's market that quarter, when the firm's knowledge and budget allow (T4.1.2: fairs expose firms to customers and distributors; T4.1.3: project firms work the market together); value assumed"`
 }
 
 // Public holds the public actors, as parameters (brief 2; T2.8, T4.3).
