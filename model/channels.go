@@ -188,10 +188,24 @@ func (w *World) attend(ns *NetworkState, i int, c Channel, m int, attention floa
 		f.Grant[i] += float32(grant)
 		f.FundingReceived[i] += float32(grant)
 	}
-	if cp.CommitProb > 0 && !f.Stepped[i] && ns.rng.Float64() < cp.CommitProb &&
+	if cp.CommitProb > 0 && !f.Stepped[i] && ns.rng.Float64() < w.eventCommitProb(i, j, m, cp.CommitProb) &&
 		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
 		w.stepUp(i, m, w.T)
 	}
+}
+
+// eventCommitProb is the chance that an event leads firm i to a commitment
+// step in market m: the channel's base chance, held back by perceived risk
+// and lack of ambition as any Uppsala commitment decision is (T2.1).
+func (w *World) eventCommitProb(i, j, m int, base float64) float64 {
+	f := &w.Firms
+	fr := &w.S.Firm
+	amb := 1.0
+	if !f.Ambitious[i] {
+		amb = fr.NonAmbitiousRate
+	}
+	risk := PerceivedRisk(w.distance[m], float64(f.Knowledge[j]), float64(f.General[i]), fr.GeneralRiskWeight)
+	return base * amb * powSmall(1-risk, fr.RiskAversion)
 }
 
 // peerPhase: inter-firm cooperation (T4.2, T5.3). An ambitious member whose

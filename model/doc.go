@@ -21,7 +21,8 @@
 //     firm's business and social networks, own channels and inbound
 //     approaches; the firm picks its target market and sets its chance of
 //     taking up invitations this quarter;
-//  4. channels: each network runs the events of its offered channels;
+//  4. channels: each network runs the events of its offered channels; an
+//     event can lead a participant to a commitment step in its market;
 //  5. peers: members whose target no event served ask another member;
 //  6. firms, one by one: at most one commitment step along the
 //     establishment chain, then learning from current activities.

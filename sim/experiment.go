@@ -93,6 +93,18 @@ type ExecOptions struct {
 // memory while earlier ones finish. Execute stops at the first error from a
 // run or from emit, or when ctx is cancelled.
 func Execute(ctx context.Context, scns []*scenarios.Scenario, jobs []Job, opts *ExecOptions, emit func(Outcome) error) error {
+	keep := opts != nil && opts.KeepSteps
+	return ExecuteResults(ctx, scns, jobs, opts, func(j Job, r *Result) error {
+		out := Outcome{Job: j, Summaries: Summarize(r)}
+		if keep {
+			out.Steps = r.Steps
+		}
+		return emit(out)
+	})
+}
+
+// ExecuteResults is Execute handing each job's whole Result to emit.
+func ExecuteResults(ctx context.Context, scns []*scenarios.Scenario, jobs []Job, opts *ExecOptions, emit func(Job, *Result) error) error {
 	if opts == nil {
 		opts = &ExecOptions{}
 	}
@@ -104,18 +116,18 @@ func Execute(ctx context.Context, scns []*scenarios.Scenario, jobs []Job, opts *
 	g, gctx := errgroup.WithContext(ctx)
 	slots := make(chan struct{}, window) // bounds jobs started but not yet emitted
 	results := make(chan indexed, window)
-	g.Go(func() error { return feed(gctx, g, scns, jobs, workers, opts.KeepSteps, slots, results) })
+	g.Go(func() error { return feed(gctx, g, scns, jobs, workers, slots, results) })
 	g.Go(func() error { return collect(gctx, jobs, slots, results, opts.Progress, emit) })
 	return g.Wait()
 }
 
 type indexed struct {
 	k   int
-	out Outcome
+	res *Result
 }
 
 // feed starts jobs in order as slots free up, on at most workers goroutines.
-func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jobs []Job, workers int, keep bool,
+func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jobs []Job, workers int,
 	slots chan struct{}, results chan<- indexed) error {
 	pool := make(chan struct{}, workers)
 	for k, j := range jobs {
@@ -135,12 +147,8 @@ func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jo
 			if err != nil {
 				return err
 			}
-			out := Outcome{Job: j, Summaries: Summarize(res)}
-			if keep {
-				out.Steps = res.Steps
-			}
 			select {
-			case results <- indexed{k, out}:
+			case results <- indexed{k, res}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -150,24 +158,24 @@ func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jo
 	return nil
 }
 
-// collect emits outcomes in job order, buffering those that finish early.
+// collect emits results in job order, buffering those that finish early.
 func collect(ctx context.Context, jobs []Job, slots <-chan struct{}, results <-chan indexed,
-	progress func(int, int), emit func(Outcome) error) error {
-	pending := map[int]Outcome{}
+	progress func(int, int), emit func(Job, *Result) error) error {
+	pending := map[int]*Result{}
 	for next := 0; next < len(jobs); {
 		select {
 		case r := <-results:
-			pending[r.k] = r.out
+			pending[r.k] = r.res
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 		for {
-			out, ok := pending[next]
+			res, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
-			if err := emit(out); err != nil {
+			if err := emit(jobs[next], res); err != nil {
 				return err
 			}
 			<-slots

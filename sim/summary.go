@@ -20,6 +20,7 @@ type Summary struct {
 	// the start (comparison), over firms that entered; NaN if none did.
 	MeanQuartersToFirstEntry float64
 	MaxChannels              int
+	MeanChannels             float64 // mean channels offered per quarter since founding
 	ParticipationRate        float64 // mean share of firms attending an event per quarter, since founding
 	RINContactShare          float64 // share of contacts that came from network channels
 	PeerSharesPerMember      float64
@@ -77,8 +78,8 @@ func summarize(r *Result, ns *model.NetworkState, g model.Group, firms []int32) 
 }
 
 func (s *Summary) addSteps(rows []model.StepStats, network int, g model.Group) {
-	var rate float64
-	var quarters, contacts, rin int
+	var rate, channels float64
+	var quarters, founded, contacts, rin int
 	for _, st := range rows {
 		if st.Network != network || st.Group != g {
 			continue
@@ -90,6 +91,10 @@ func (s *Summary) addSteps(rows []model.StepStats, network int, g model.Group) {
 		s.MeanGeneral = st.MeanGeneral
 		s.MarketsPerMember = st.MeanMarkets
 		s.PeerSharesPerMember += float64(st.PeerShares)
+		if g == model.GroupMember && st.FundingNOK > 0 {
+			channels += float64(st.Channels)
+			founded++
+		}
 		if st.Firms > 0 && (g == model.GroupComparison || st.FundingNOK > 0 || st.Channels > 0) {
 			rate += float64(st.Attended) / float64(st.Firms)
 			quarters++
@@ -103,6 +108,10 @@ func (s *Summary) addSteps(rows []model.StepStats, network int, g model.Group) {
 		}
 	}
 	s.ParticipationRate = ratio(rate, quarters)
+	s.MeanChannels = ratio(channels, founded)
+	if founded == 0 {
+		s.MeanChannels = 0
+	}
 	s.RINContactShare = ratio(float64(rin), contacts)
 }
 

@@ -33,7 +33,7 @@ var (
 )
 
 // compareMetrics are the outcomes compared between scenarios (summary.csv columns).
-var compareMetrics = []string{"entrant_share", "entries_per_member", "mean_quarters_to_first_entry", "channels"}
+var compareMetrics = []string{"entrant_share", "entries_per_member", "mean_quarters_to_first_entry", "channels", "peer_shares_per_member", "mean_channels"}
 
 func compareCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rinsim/rinsim/internal/report"
 )
 
 // buildBinary compiles cmd/rinsim once per test binary, for tests that must
@@ -65,8 +67,8 @@ func TestKilledRunLeavesNothingThatLooksComplete(t *testing.T) {
 			}
 			continue
 		}
-		if len(entries) != 4 {
-			t.Errorf("kill after %v: %s holds %d files, want none or all 4", d, out, len(entries))
+		if len(entries) != len(report.Files) {
+			t.Errorf("kill after %v: %s holds %d files, want none or all %d", d, out, len(entries), len(report.Files))
 		}
 		for _, e := range entries {
 			b, _ := os.ReadFile(filepath.Join(out, e.Name()))

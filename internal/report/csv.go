@@ -1,7 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"io"
+	"slices"
 
 	"github.com/rinsim/rinsim/model"
 	"github.com/rinsim/rinsim/scenarios"
@@ -13,7 +15,7 @@ func SummaryHeader() []string {
 	h := []string{"network", "members", "channels", "entrant_share", "entries_per_member",
 		"mean_quarters_to_first_entry", "group", "max_channels", "participation_rate",
 		"rin_contact_share", "peer_shares_per_member", "mean_first_entry_distance",
-		"funding_total_nok", "fte_end", "mean_general_knowledge", "markets_per_member"}
+		"funding_total_nok", "fte_end", "mean_general_knowledge", "markets_per_member", "mean_channels"}
 	for _, s := range model.SourceNames() {
 		h = append(h, "contacts_"+s)
 	}
@@ -26,7 +28,7 @@ func SummaryRecord(s sim.Summary) []string {
 		num(s.EntriesPerMember), num(s.MeanQuartersToFirstEntry), s.Group.String(),
 		itoa(s.MaxChannels), num(s.ParticipationRate), num(s.RINContactShare),
 		num(s.PeerSharesPerMember), num(s.MeanFirstEntryDistance), num(s.FundingNOK),
-		num(s.FTEEnd), num(s.MeanGeneral), num(s.MarketsPerMember)}
+		num(s.FTEEnd), num(s.MeanGeneral), num(s.MarketsPerMember), num(s.MeanChannels)}
 	for _, c := range s.Contacts {
 		rec = append(rec, itoa(c))
 	}
@@ -44,7 +46,7 @@ func WriteSummary(w io.Writer, sums []sim.Summary) error {
 
 // StepsHeader is the header of steps.csv.
 func StepsHeader(stages []scenarios.Stage) []string {
-	h := []string{"step", "quarter", "network", "group", "firms", "funding_nok", "spent_nok",
+	h := []string{"step", "quarter", "network", "group", "firms", "funding_nok", "event_budget_nok", "spent_nok",
 		"fte", "channels", "intensity"}
 	for _, c := range model.ChannelNames() {
 		h = append(h, "events_"+c)
@@ -79,7 +81,7 @@ func StepRecord(s *scenarios.Scenario, st model.StepStats) []string {
 	}
 	rec := []string{itoa(st.Step), (s.Start + scenarios.Quarter(st.Step)).String(),
 		s.Networks[st.Network].ID, st.Group.String(), itoa(st.Firms), num(st.FundingNOK),
-		num(st.SpentNOK), num(st.FTE), itoa(st.Channels), num(st.Intensity)}
+		num(st.BudgetNOK), num(st.SpentNOK), num(st.FTE), itoa(st.Channels), num(st.Intensity)}
 	for _, e := range st.Events {
 		rec = append(rec, itoa(e))
 	}
@@ -156,4 +158,37 @@ func boolStr(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// EntriesHeader is the header of entries.csv.
+func EntriesHeader() []string {
+	return []string{"firm", "network", "group", "archetype", "market", "psychic_distance", "quarter", "order", "counted"}
+}
+
+// WriteEntries writes entries.csv: one row per foreign-market entry made
+// during the run (stage 0 to 1), in firm order and, per firm, in the order
+// of entry; counted is false for entries of members before they joined.
+func WriteEntries(w io.Writer, r *sim.Result) error {
+	s, wd := r.Scenario, r.World
+	f := &wd.Firms
+	M := f.M
+	type entry struct{ step, market int }
+	buf := make([]entry, 0, M)
+	return table(w, EntriesHeader(), func(emit func([]string)) {
+		for i := range f.N {
+			buf = buf[:0]
+			for m := range M {
+				if st := int(f.EntryStep[i*M+m]); st >= 0 {
+					buf = append(buf, entry{st, m})
+				}
+			}
+			slices.SortFunc(buf, func(a, b entry) int { return cmp.Or(a.step-b.step, a.market-b.market) })
+			for k, e := range buf {
+				counted := f.Group[i] == model.GroupComparison || (f.JoinStep[i] >= 0 && int(f.JoinStep[i]) <= e.step)
+				emit([]string{itoa(i), s.Networks[f.Network[i]].ID, f.Group[i].String(), s.Archetypes[f.Archetype[i]].ID,
+					s.Markets[e.market].ID, num(s.Markets[e.market].PsychicDistance),
+					(s.Start + scenarios.Quarter(e.step)).String(), itoa(k + 1), boolStr(counted)})
+			}
+		}
+	})
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // Files are the names of a run's output files, in the order written.
-var Files = []string{"summary.csv", "steps.csv", "firms.csv", "manifest.json"}
+var Files = []string{"summary.csv", "steps.csv", "firms.csv", "entries.csv", "manifest.json"}
 
 // WriteRun writes every output file of a run into dir, which should be a
 // fresh folder (see atomicdir.Write).
@@ -25,6 +25,7 @@ func WriteRun(dir string, r *sim.Result, m *Manifest) error {
 		func(w io.Writer) error { return WriteSummary(w, sums) },
 		func(w io.Writer) error { return WriteSteps(w, r) },
 		func(w io.Writer) error { return WriteFirms(w, r) },
+		func(w io.Writer) error { return WriteEntries(w, r) },
 		m.Write,
 	}
 	for k, write := range writers {

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rinsim/rinsim/plots"
+)
+
+func plotCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "plot",
+		Usage:     "redraw the figures of a run, compare, sweep, sensitivity or reproduce output folder",
+		UsageText: "rinsim plot [--out FIGDIR] DIR",
+		Description: "Reads the CSV files in DIR (steps.csv, firms.csv, entries.csv, compare.csv, indices.csv, or\n" +
+			"the runs.csv of a two-parameter sweep) and writes each figure it allows as PNG and SVG, without\n" +
+			"rerunning anything.\n\n" +
+			"Example:\n   rinsim run --out out/base && rinsim plot out/base",
+		Flags: []cli.Flag{&cli.StringFlag{Name: "out", Usage: "figure `FIGDIR` (default DIR)"}},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return fmt.Errorf("plot: want one output folder, got %d arguments", c.NArg())
+			}
+			dir := c.Args().First()
+			out := c.String("out")
+			if out == "" {
+				out = dir
+			}
+			figs, err := plots.FromDir(dir)
+			if err != nil {
+				return err
+			}
+			paths, err := saveFigures(figs, out)
+			if err != nil {
+				return failure(err)
+			}
+			for _, p := range paths {
+				fmt.Fprintln(stdout, p)
+			}
+			return nil
+		},
+	}
+}
+
+func saveFigures(figs []plots.Figure, dir string) ([]string, error) {
+	var all []string
+	for _, f := range figs {
+		paths, err := f.Save(dir)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, paths...)
+	}
+	return all, nil
+}

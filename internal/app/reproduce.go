@@ -1,0 +1,276 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/progress"
+	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/plots"
+	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
+)
+
+func reproduceCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "reproduce",
+		Usage:     "test the thesis's claims on model output and write a table, a report and figures",
+		UsageText: "rinsim reproduce [--reps N] [--seed N] [--workers N] [--out DIR]",
+		Description: "Runs the default scenario and its counterfactuals (funding x0.5 and x1.5, no network funding,\n" +
+			"CWN keeping Arena; each network's funding x0.5, x1.5, x2 for the dose-response figure) with\n" +
+			"common random numbers, tests each claim of the thesis as a paired effect with a 95 % interval,\n" +
+			"and prints claim, thesis section, measure, effect, interval and verdict. Writes claims.csv,\n" +
+			"report.md, the figures (PNG and SVG) and the data behind them (steps.csv, firms.csv,\n" +
+			"entries.csv, compare.csv) to DIR; `rinsim plot DIR` redraws the figures.\n\n" +
+			"Example:\n   rinsim reproduce --reps 30 --out out/reproduce",
+		Flags: []cli.Flag{scenarioFlag, setFlag, repsFlag(30), seedFlag, workersFlag,
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/reproduce-<scenario>-<seed>)"}, forceFlag, quietFlag},
+		Action: func(c *cli.Context) error { return reproduceAction(c, stdout, stderr) },
+	}
+}
+
+func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
+	base, source, err := loadScenario(c.String("scenario"), c.StringSlice("set"))
+	if err != nil {
+		return err
+	}
+	reps, seed := c.Int("reps"), c.Uint64("seed")
+	if reps < 2 {
+		return fmt.Errorf("--reps %d: need at least 2 replications for an interval", reps)
+	}
+	for _, id := range []string{"oreec", "oslo-medtech", "cwn"} {
+		if !hasNetwork(base, id) {
+			return fmt.Errorf("reproduce: scenario %s has no network %q; the claims are about the thesis networks", base.Name, id)
+		}
+	}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join("out", "reproduce-"+base.Name+"-"+strconv.FormatUint(seed, 10))
+	}
+	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
+		return err
+	}
+	var bar *progress.Bar
+	if !c.Bool("quiet") {
+		bar = progress.New(stderr, "reproduce")
+	}
+	rp, err := Reproduce(c, base, reps, seed, c.Int("workers"), bar)
+	bar.Done()
+	if err != nil {
+		return failure(err)
+	}
+	m, err := report.NewManifest("reproduce", source, base, seed, c.StringSlice("set"))
+	if err != nil {
+		return failure(err)
+	}
+	m.Files = []string{"claims.csv", "report.md", "steps.csv", "firms.csv", "entries.csv", "compare.csv"}
+	err = atomicdir.Write(out, c.Bool("force"), func(tmp string) error { return rp.write(tmp, m, reps) })
+	if err != nil {
+		return failure(err)
+	}
+	if !c.Bool("quiet") {
+		printClaims(stdout, rp.Claims)
+		fmt.Fprintf(stderr, "wrote %s: claims.csv, report.md, figures and their data\n", out)
+	}
+	return nil
+}
+
+func hasNetwork(s *scenarios.Scenario, id string) bool {
+	for _, n := range s.Networks {
+		if n.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Reproduction is what reproduce computes before writing.
+type Reproduction struct {
+	Claims  []sim.Claim
+	steps   [][]string // baseline steps.csv rows, all replications
+	firms   *sim.Result
+	entries [][]string
+	doses   []CompareRow
+	base    *scenarios.Scenario
+}
+
+// Reproduce runs the claim scenarios and the dose-response scenarios.
+func Reproduce(c *cli.Context, base *scenarios.Scenario, reps int, seed uint64, workers int, bar *progress.Bar) (*Reproduction, error) {
+	rp := &Reproduction{base: base}
+	total := (len(sim.ClaimScenarios(base)) + 3*len(base.Networks)) * reps
+	done := 0
+	tick := func() { done++; bar.Update(done, total) }
+	keep := func(rep int, r *sim.Result) error {
+		tick()
+		prefix := []string{strconv.Itoa(rep), strconv.FormatUint(sim.RepSeed(seed, rep), 10)}
+		for _, st := range r.Steps {
+			rp.steps = append(rp.steps, append(append([]string{}, prefix...), report.StepRecord(r.Scenario, st)...))
+		}
+		if rep == 0 {
+			rp.firms = r
+		}
+		rows, err := entryRows(r)
+		for _, row := range rows {
+			rp.entries = append(rp.entries, append([]string{strconv.Itoa(rep)}, row...))
+		}
+		return err
+	}
+	opts := &sim.ExecOptions{Workers: workers, Progress: func(int, int) {}}
+	runs, err := sim.RunClaims(c.Context, base, reps, seed, opts, func(rep int, r *sim.Result) error { return keep(rep, r) })
+	if err != nil {
+		return nil, err
+	}
+	done = len(sim.ClaimScenarios(base)) * reps
+	rp.Claims = runs.Claims()
+	rp.doses, err = doseResponse(c, base, reps, seed, workers, tick)
+	return rp, err
+}
+
+// doseResponse runs each network's funding at x0.5, x1.5 and x2 and
+// tabulates them with the baseline, as compare.csv does.
+func doseResponse(c *cli.Context, base *scenarios.Scenario, reps int, seed uint64, workers int, tick func()) ([]CompareRow, error) {
+	points := []sim.Point{{Label: "baseline"}}
+	for _, p := range BudgetScenarios(base) {
+		if strings.Contains(p.Label, "-x") {
+			points = append(points, p)
+		}
+	}
+	d := &sim.Design{Base: base, Points: points, Reps: reps, Seed: seed}
+	scns, err := d.Scenarios()
+	if err != nil {
+		return nil, err
+	}
+	acc := newCompareAcc(d)
+	err = sim.Execute(c.Context, scns, d.Jobs(), &sim.ExecOptions{Workers: workers}, func(o sim.Outcome) error {
+		if o.Job.Point > 0 {
+			tick()
+		}
+		rows := make([][]string, len(o.Summaries))
+		for k, s := range o.Summaries {
+			rows[k] = append([]string{points[o.Job.Point].Label, strconv.Itoa(o.Job.Rep), "0"}, report.SummaryRecord(s)...)
+		}
+		return acc.add(o.Job, rows)
+	})
+	return acc.table(), err
+}
+
+// entryRows renders a run's entries.csv rows.
+func entryRows(r *sim.Result) ([][]string, error) {
+	var b strings.Builder
+	if err := report.WriteEntries(&b, r); err != nil {
+		return nil, err
+	}
+	t, err := plots.ParseTable(b.String())
+	if err != nil {
+		return nil, err
+	}
+	return t.Rows, nil
+}
+
+func (rp *Reproduction) write(dir string, m *report.Manifest, reps int) error {
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"claims.csv", rp.writeClaims},
+		{"steps.csv", func(w io.Writer) error {
+			return writeTable(w, append([]string{"rep", "seed"}, report.StepsHeader(rp.base.Stages)...), rp.steps)
+		}},
+		{"firms.csv", func(w io.Writer) error { return report.WriteFirms(w, rp.firms) }},
+		{"entries.csv", func(w io.Writer) error {
+			return writeTable(w, append([]string{"rep"}, report.EntriesHeader()...), rp.entries)
+		}},
+		{"compare.csv", func(w io.Writer) error { return writeCompare(w, rp.doses) }},
+		{"manifest.json", m.Write},
+	}
+	for _, f := range files {
+		if err := atomicdir.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	figs, err := plots.FromDir(dir)
+	if err != nil {
+		return err
+	}
+	if _, err := saveFigures(figs, dir); err != nil {
+		return err
+	}
+	return atomicdir.WriteFile(filepath.Join(dir, "report.md"), func(w io.Writer) error { return rp.writeReport(w, m, reps, figs) })
+}
+
+func writeTable(w io.Writer, header []string, rows [][]string) error {
+	return report.WriteRows(w, header, func(emit func([]string) error) error {
+		for _, r := range rows {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (rp *Reproduction) writeClaims(w io.Writer) error {
+	return report.WriteRows(w, []string{"claim", "section", "measure", "effect", "ci_low", "ci_high", "holds"},
+		func(emit func([]string) error) error {
+			for _, c := range rp.Claims {
+				if err := emit([]string{strconv.Itoa(c.ID) + ". " + c.Text, c.Section, c.Measure,
+					fnum(c.Effect.Mean), fnum(c.Effect.Low), fnum(c.Effect.High), strconv.FormatBool(c.Holds)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+func verdict(c sim.Claim) string {
+	if c.Holds {
+		return "holds"
+	}
+	return "does not hold"
+}
+
+func printClaims(w io.Writer, claims []sim.Claim) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "claim\tthesis\teffect [95% CI]\tverdict")
+	for _, c := range claims {
+		fmt.Fprintf(tw, "%d. %s\t%s\t%s\t%s\n", c.ID, c.Text, c.Section, effectText(c.Effect), verdict(c))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nMeasures:")
+	for _, c := range claims {
+		fmt.Fprintf(w, "  %d. %s\n", c.ID, c.Measure)
+	}
+}
+
+func effectText(iv sim.Interval) string {
+	if math.IsNaN(iv.Low) {
+		return fmt.Sprintf("%.4f", iv.Mean)
+	}
+	return fmt.Sprintf("%.4f [%.4f, %.4f]", iv.Mean, iv.Low, iv.High)
+}
+
+func (rp *Reproduction) writeReport(w io.Writer, m *report.Manifest, reps int, figs []plots.Figure) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# rinsim: the thesis's claims on model output\n\n")
+	fmt.Fprintf(&b, "Scenario `%s` (SHA-256 `%.12s`), master seed %d, %d replications per scenario with common random numbers; rinsim %s (commit %s). ",
+		m.Scenario, m.ScenarioHash, m.Seed, reps, m.Version, m.Commit)
+	fmt.Fprintf(&b, "Each claim of ../shared/MODEL-BRIEF.md, section 5, is measured on the runs; it holds when the 95 %% interval of the effect lies above zero. Verdicts are computed, never written in.\n\n")
+	fmt.Fprintf(&b, "| claim | thesis section | measure | effect [95%% CI] | verdict |\n|---|---|---|---|---|\n")
+	for _, c := range rp.Claims {
+		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s | %s |\n", c.ID, c.Text, c.Section, c.Measure, effectText(c.Effect), verdict(c))
+	}
+	fmt.Fprintf(&b, "\nReplication r uses seed `RepSeed(%d, r)` in every scenario (manifest.json has every parameter). Regenerate: `rinsim reproduce --reps %d --seed %d`; redraw the figures: `rinsim plot DIR`.\n\n## Figures\n\n", m.Seed, reps, m.Seed)
+	for _, f := range figs {
+		fmt.Fprintf(&b, "### %s\n\n![%s](%s.png)\n\n", f.Title, f.Title, f.Name)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

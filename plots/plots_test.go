@@ -1,0 +1,190 @@
+package plots
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func table(t *testing.T, text string) *Table {
+	t.Helper()
+	tb, err := ParseTable(strings.TrimSpace(text) + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
+// steps: two networks, two quarters, two replications, plus a comparison row
+// that must be ignored.
+const stepsCSV = `rep,network,group,quarter,firms,entrant_share,channels,peer_shares,stage_export,stage_agent
+0,a,member,2007Q1,10,0.1,2,1,3,0
+1,a,member,2007Q1,10,0.3,2,3,5,1
+0,a,member,2007Q2,10,0.2,2,0,4,1
+1,a,member,2007Q2,10,0.4,2,2,6,1
+0,b,member,2007Q2,5,0.5,1,1,2,0
+1,b,member,2007Q2,5,0.5,1,1,2,0
+0,a,comparison,2007Q1,4,0.9,0,0,9,9`
+
+func TestEntrantShareOverTimeAveragesReplications(t *testing.T) {
+	f := EntrantShareOverTime(table(t, stepsCSV))
+	if len(f.Series) != 2 {
+		t.Fatalf("%d series, want one per network (comparison rows ignored)", len(f.Series))
+	}
+	a := f.Series[0]
+	if a.Name != "a" || a.Len() != 2 || a.X[0] != 2007 || a.X[1] != 2007.25 {
+		t.Fatalf("series a = %+v, want 2 points at 2007 and 2007.25", a)
+	}
+	if math.Abs(a.Y[0]-0.2) > 1e-12 || math.Abs(a.Y[1]-0.3) > 1e-12 {
+		t.Errorf("means %v, want [0.2 0.3]", a.Y)
+	}
+	// Two values 0.1 and 0.3: sd = 0.1414, t(0.975, 1) = 12.706.
+	if half := a.Hi[0] - a.Y[0]; math.Abs(half-12.7062*0.1414214/math.Sqrt2) > 1e-3 {
+		t.Errorf("band half-width %v, want the Student-t interval", half)
+	}
+	if b := f.Series[1]; b.Len() != 1 || b.Lo[0] != b.Y[0] {
+		t.Errorf("series b = %+v: identical replications give a zero-width band", b)
+	}
+}
+
+func TestStagesOverTimePerMember(t *testing.T) {
+	f := StagesOverTime(table(t, stepsCSV))
+	if len(f.Series) != 2 || f.Series[0].Name != "export" || f.Series[1].Name != "agent" {
+		t.Fatalf("series %v, want one per stage column", f.Series)
+	}
+	// 2007Q2: export markets (4+6+2+2) over firms (10+10+5+5) = 14/30.
+	if got := f.Series[0].Y[1]; math.Abs(got-14.0/30) > 1e-12 {
+		t.Errorf("export per member in 2007Q2 = %v, want %v", got, 14.0/30)
+	}
+}
+
+func TestContactsBySourceGroupsChannels(t *testing.T) {
+	firms := table(t, `firm,group,archetype,contacts_rin_info,contacts_rin_cross_rin,contacts_rin_joint_stand,contacts_rin_network_project,contacts_rin_embassy,contacts_business_network,contacts_social_network,contacts_other_channels,contacts_inbound,contacts_peer
+0,member,novice,1,1,0,0,1,0,0,0,0,1
+1,member,novice,0,0,0,0,1,2,0,0,0,1
+2,member,experienced,0,0,0,0,0,10,4,0,0,0
+3,comparison,novice,0,0,0,0,0,50,0,0,0,0`)
+	f := ContactsBySource(firms)
+	if len(f.Categories) != 2 || f.Categories[0] != "experienced" || f.Categories[1] != "novice" {
+		t.Fatalf("categories %v, want the member archetypes sorted", f.Categories)
+	}
+	if len(f.Series) != 6 {
+		t.Fatalf("%d source groups, want 6", len(f.Series))
+	}
+	rin, business := f.Series[0], f.Series[1]
+	if rin.Y[1] != 2 || rin.Y[0] != 0 || business.Y[1] != 1 || business.Y[0] != 10 {
+		t.Errorf("network channels %v, business %v; want novices 2 and 1, experienced 0 and 10", rin.Y, business.Y)
+	}
+}
+
+func TestUppsalaPathByEntryOrder(t *testing.T) {
+	entries := table(t, `firm,order,psychic_distance,counted
+0,1,0.1,true
+0,2,0.3,true
+1,1,0.2,true
+1,2,0.5,false
+2,7,0.9,true`)
+	f := UppsalaPath(entries)
+	s := f.Series[0]
+	if s.Len() != 3 || s.X[0] != 1 || s.X[2] != 5 {
+		t.Fatalf("x = %v, want orders 1, 2 and 5+ (order 7 grouped as 5)", s.X)
+	}
+	if math.Abs(s.Y[0]-0.15) > 1e-12 || s.Y[1] != 0.3 || s.Y[2] != 0.9 {
+		t.Errorf("y = %v, want [0.15 0.3 0.9] (uncounted entry ignored)", s.Y)
+	}
+}
+
+const compareCSV = `scenario,network,group,metric,mean,ci_low,ci_high,n,diff,diff_ci_low,diff_ci_high,n_pairs
+baseline,a,member,entrant_share,0.5,0.4,0.6,3,0,0,0,3
+baseline,a,member,mean_channels,3,3,3,3,0,0,0,3
+baseline,a,member,peer_shares_per_member,0.3,0.2,0.4,3,0,0,0,3
+a-x0.5,a,member,entrant_share,0.4,0.3,0.5,3,-0.1,-0.2,0,3
+a-x0.5,a,member,mean_channels,1,1,1,3,0,0,0,3
+a-x0.5,a,member,peer_shares_per_member,0.5,0.4,0.6,3,0,0,0,3
+a-x2,a,member,entrant_share,0.7,0.6,0.8,3,0.2,0.1,0.3,3
+a-x2,b,member,entrant_share,0.1,0.1,0.1,3,0,0,0,3
+cwn-keeps-arena,a,member,entrant_share,0.9,0.9,0.9,3,0,0,0,3`
+
+func TestDoseResponseUsesOwnNetworksMultipliers(t *testing.T) {
+	f := DoseResponse(table(t, compareCSV), "entrant_share")
+	if len(f.Series) != 1 {
+		t.Fatalf("%d series, want network a only (b has no baseline dose of its own)", len(f.Series))
+	}
+	s := f.Series[0]
+	if s.Len() != 3 || s.X[0] != 0.5 || s.X[1] != 1 || s.X[2] != 2 || s.Y[2] != 0.7 || s.Lo[0] != 0.3 {
+		t.Errorf("dose-response %+v, want x [0.5 1 2], y ending 0.7", s)
+	}
+}
+
+func TestSharingVsChannelsByBudget(t *testing.T) {
+	f := SharingVsChannelsByBudget(table(t, compareCSV))
+	s := f.Series[0]
+	if s.Len() != 2 || s.X[0] != 1 || s.X[1] != 3 || s.Y[0] != 0.5 || s.Y[1] != 0.3 {
+		t.Errorf("series %+v, want (1, 0.5) and (3, 0.3) sorted by channels", s)
+	}
+}
+
+func TestSweepHeatmapWeightsByMembers(t *testing.T) {
+	runs := table(t, `point,x,y,rep,seed,network,members,group,entrant_share
+p0,0,10,0,1,a,10,member,0.2
+p0,0,10,0,1,b,30,member,0.6
+p1,1,10,0,1,a,10,member,0.4
+p2,0,20,0,1,a,10,member,0.1
+p2,0,20,0,1,a,10,comparison,0.9`)
+	f := SweepHeatmap(runs, "x", "y", "entrant_share")
+	g := f.Grid
+	if c, r := g.Dims(); c != 2 || r != 2 {
+		t.Fatalf("grid %dx%d, want 2x2", c, r)
+	}
+	if got := g.Z(0, 0); math.Abs(got-0.5) > 1e-12 {
+		t.Errorf("cell (0,10) = %v, want members-weighted (10*0.2+30*0.6)/40 = 0.5", got)
+	}
+	if !math.IsNaN(g.Z(1, 1)) {
+		t.Errorf("cell (1,20) has no runs and should be NaN, got %v", g.Z(1, 1))
+	}
+}
+
+func TestSensitivityBarsShowMuStarOrSobol(t *testing.T) {
+	idx := table(t, `method,outcome,network,param,index,estimate,ci_low,ci_high
+morris,entrant_share,all,a,mu_star,0.3,0.2,0.4
+morris,entrant_share,all,a,mu,0.3,NA,NA
+morris,entrant_share,all,a,sigma,0.1,NA,NA
+morris,entrant_share,all,b,mu_star,0.1,0.05,0.2`)
+	f := SensitivityBars(idx)
+	if len(f.Series) != 1 || f.Series[0].Name != "mu_star" || len(f.Categories) != 2 || f.Series[0].Y[1] != 0.1 {
+		t.Errorf("figure %+v, want mu* bars for a and b", f)
+	}
+}
+
+// TestSaveWritesPNGAndSVG renders one figure of every kind.
+func TestSaveWritesPNGAndSVG(t *testing.T) {
+	dir := t.TempDir()
+	steps := table(t, stepsCSV)
+	cmp := table(t, compareCSV)
+	figs := []Figure{EntrantShareOverTime(steps), DoseResponse(cmp, "entrant_share"), SharingVsChannels(steps),
+		{Name: "bars", Kind: Bars, Categories: []string{"x", "y"}, Series: []Series{{Name: "s", X: []float64{0, 1}, Y: []float64{1, 2}, Lo: []float64{0.5, 1.5}, Hi: []float64{1.5, 2.5}}}},
+		{Name: "heat", Kind: Heatmap, Grid: &Grid{Xs: []float64{0, 1}, Ys: []float64{0, 1}, Zs: [][]float64{{0, 1}, {2, 3}}}, ZLabel: "z"},
+	}
+	for _, f := range figs {
+		paths, err := f.Save(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		for _, p := range paths {
+			if st, err := os.Stat(p); err != nil || st.Size() < 1000 {
+				t.Errorf("%s: missing or tiny (%v)", p, err)
+			}
+		}
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+func TestFromDirNeedsOutputs(t *testing.T) {
+	if _, err := FromDir(t.TempDir()); err == nil {
+		t.Error("an empty folder gave figures")
+	}
+}
