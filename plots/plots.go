@@ -235,6 +235,14 @@ func (f Figure) addBars(p *plot.Plot) error {
 		}
 	}
 	p.NominalX(f.Categories...)
+	for _, c := range f.Categories {
+		if len(c) > 12 { // long parameter keys: slant them so they do not overlap
+			p.X.Tick.Label.Rotation = math.Pi / 10
+			p.X.Tick.Label.XAlign = draw.XRight
+			p.X.Tick.Label.YAlign = draw.YCenter
+			break
+		}
+	}
 	return nil
 }
 
