@@ -1,12 +1,27 @@
 package model
 
-import "github.com/rinsim/rinsim/scenarios"
+import (
+	"math"
+
+	"github.com/rinsim/rinsim/scenarios"
+)
 
 func toQuarter(t int) scenarios.Quarter { return scenarios.Quarter(t) }
 
+// networkRange runs the network phases of networks [lo, hi): their channels,
+// then help among their members. Networks share no firms, so they can run in
+// parallel; each draws from its own stream.
+func (w *World) networkRange(wk *worker, lo, hi int) {
+	for k := lo; k < hi; k++ {
+		ns := &w.Networks[k]
+		w.runChannels(wk, ns)
+		w.peerPhase(wk, ns)
+	}
+}
+
 // runChannels runs this quarter's events of every offered channel, in channel
 // order, while the network's budget lasts (budgets are never overspent).
-func (w *World) runChannels(ns *NetworkState) {
+func (w *World) runChannels(wk *worker, ns *NetworkState) {
 	if w.T < ns.FoundedStep || ns.Joined == 0 {
 		return
 	}
@@ -21,38 +36,46 @@ func (w *World) runChannels(ns *NetworkState) {
 		if c == JointStand {
 			cost *= 1 - w.S.Public.CountyStandShare
 		}
+		held := 0
 		for range n {
 			if ns.SpentNOK+cost > ns.Budget {
 				break
 			}
 			ns.SpentNOK += cost
 			ns.Events[c]++
-			w.runEvent(ns, c)
+			held++
+			if c != Info {
+				w.runEvent(wk, ns, c)
+			}
+		}
+		if c == Info && held > 0 {
+			w.infoEvents(wk, ns, held)
 		}
 	}
 }
 
 // shuffleTakers lists the members that may take part this quarter in random
-// order, so that event places go to no one by their position in the list.
+// order, so that event places go to no one by their position in the list,
+// and notes the highest participation chance among them.
 func (w *World) shuffleTakers(ns *NetworkState) {
 	ns.order = ns.order[:0]
+	ns.maxPart = 0
 	for _, i := range ns.Members[:ns.Joined] {
-		if w.Firms.PartProb[i] > 0 {
+		if p := w.Firms.PartProb[i]; p > 0 {
 			ns.order = append(ns.order, i)
+			ns.maxPart = max(ns.maxPart, float64(p))
 		}
 	}
-	ns.rng.Shuffle(len(ns.order), func(a, b int) { ns.order[a], ns.order[b] = ns.order[b], ns.order[a] })
+	ns.rng.Shuffle(len(ns.order), ns.swap)
 	ns.cursor = 0
 }
 
-func (w *World) runEvent(ns *NetworkState, c Channel) {
+func (w *World) runEvent(wk *worker, ns *NetworkState, c Channel) {
 	switch c {
-	case Info:
-		w.infoEvent(ns, w.chooseMarket(ns, c))
 	case Survey:
 		w.surveyEvent(ns)
 	default:
-		w.slotEvent(ns, c, w.chooseMarket(ns, c))
+		w.slotEvent(wk, ns, c, w.chooseMarket(ns, c))
 	}
 }
 
@@ -99,20 +122,47 @@ func mixFocus(dst, focus, priority []float64, surveyed bool, targeting float64) 
 	}
 }
 
-// infoEvent forwards an invitation (T4.3.2: "I forward invitation through my
-// mail list"): every member receives the information; members taking part
-// this quarter may attend the forwarded event.
-func (w *World) infoEvent(ns *NetworkState, m int) {
+// infoEvents forwards this quarter's n invitations (T4.3.2: "I forward
+// invitation through my mail list"): every member receives the information,
+// learning a little from each; members may attend each forwarded event with
+// their participation chance times public.innovation_norway_events.
+// Attendees are found by thinning: candidates are visited at geometric gaps
+// for the highest chance, then accepted in proportion to their own, which
+// gives each member its exact chance at a cost proportional to attendance,
+// not to the size of the network.
+func (w *World) infoEvents(wk *worker, ns *NetworkState, n int) {
 	f := &w.Firms
 	cp := &w.chans[Info]
-	ns.Served[m] = true
+	keep := math.Pow(1-cp.Learning, float64(n)) // n applications of Learn
 	for _, i := range ns.Members[:ns.Joined] {
-		f.InfoReceived[i]++
-		f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
-		if f.PartProb[i] > 0 && ns.rng.Float64() < float64(f.PartProb[i])*w.S.Public.InnovationNorwayEvents {
-			w.attend(ns, int(i), Info, m, 1)
+		f.InfoReceived[i] += int32(n)
+		f.General[i] = float32(1 - (1-float64(f.General[i]))*keep)
+	}
+	attendance := w.S.Public.InnovationNorwayEvents
+	pmax := ns.maxPart * attendance
+	for range n {
+		m := w.chooseMarket(ns, Info)
+		ns.Served[m] = true
+		if pmax <= 0 {
+			continue
+		}
+		for idx := geometric(ns, pmax); idx < len(ns.order); idx += 1 + geometric(ns, pmax) {
+			i := int(ns.order[idx])
+			if ns.rng.Float64()*pmax < float64(f.PartProb[i])*attendance {
+				w.attend(wk, ns, i, Info, m, 1)
+			}
 		}
 	}
+}
+
+// geometric draws the number of failures before the first success of
+// Bernoulli(p) trials.
+func geometric(ns *NetworkState, p float64) int {
+	if p >= 1 {
+		return 0
+	}
+	u := 1 - ns.rng.Float64() // in (0, 1]
+	return int(min(math.Log(u)/math.Log1p(-p), 1<<40))
 }
 
 // surveyEvent maps the members' target markets (T5.1: "identify which markets
@@ -141,7 +191,7 @@ func (w *World) surveyEvent(ns *NetworkState) {
 // unless the market is its target, and only if it can pay the fee. More
 // events therefore mean more participation (brief 2: funding sets how often
 // channels run).
-func (w *World) slotEvent(ns *NetworkState, c Channel, m int) {
+func (w *World) slotEvent(wk *worker, ns *NetworkState, c Channel, m int) {
 	f := &w.Firms
 	cp := &w.chans[c]
 	if c != Mentoring {
@@ -165,7 +215,7 @@ func (w *World) slotEvent(ns *NetworkState, c Channel, m int) {
 		if c == Embassy {
 			attention = w.S.Public.EmbassyAttention
 		}
-		w.attend(ns, i, c, m, attention)
+		w.attend(wk, ns, i, c, m, attention)
 		filled++
 		ns.cursor = idx + 1
 	}
@@ -173,7 +223,7 @@ func (w *World) slotEvent(ns *NetworkState, c Channel, m int) {
 
 // attend applies one participation: learning, a possible contact in the
 // event's market and co-funding.
-func (w *World) attend(ns *NetworkState, i int, c Channel, m int, attention float64) {
+func (w *World) attend(wk *worker, ns *NetworkState, i int, c Channel, m int, attention float64) {
 	f := &w.Firms
 	cp := &w.chans[c]
 	f.Participations[i]++
@@ -182,7 +232,7 @@ func (w *World) attend(ns *NetworkState, i int, c Channel, m int, attention floa
 	j := i*f.M + m
 	f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), cp.MarketLearning))
 	if ns.rng.Float64() < cp.ContactProb*attention {
-		w.addContact(i, m, Source(c), w.T)
+		w.addContact(wk, i, m, Source(c), w.T)
 	}
 	if grant := cp.FundingNOK * w.S.Public.InnovationNorwayShare; grant > 0 {
 		f.Grant[i] += float32(grant)
@@ -190,7 +240,7 @@ func (w *World) attend(ns *NetworkState, i int, c Channel, m int, attention floa
 	}
 	if cp.CommitProb > 0 && !f.Stepped[i] && ns.rng.Float64() < w.eventCommitProb(i, j, m, cp.CommitProb) &&
 		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
-		w.stepUp(i, m, w.T)
+		w.stepUp(wk, i, m, w.T)
 	}
 }
 
@@ -212,7 +262,7 @@ func (w *World) eventCommitProb(i, j, m int, base float64) float64 {
 // target market no event of its network served this quarter may ask another
 // member; the peer shares a contact in that market if it has one, or invites
 // it along to the market where the peer is most committed.
-func (w *World) peerPhase(ns *NetworkState) {
+func (w *World) peerPhase(wk *worker, ns *NetworkState) {
 	if ns.Joined < 2 {
 		return
 	}
@@ -232,7 +282,7 @@ func (w *World) peerPhase(ns *NetworkState) {
 		if m < 0 {
 			continue
 		}
-		w.addContact(i, m, SrcPeer, w.T)
+		w.addContact(wk, i, m, SrcPeer, w.T)
 		f.PeerGiven[j]++
 		f.PeerReceived[i]++
 		f.General[i] = float32(Learn(float64(f.General[i]), pr.Learning))

@@ -29,24 +29,47 @@ type StepStats struct {
 	StageCounts [MaxStages]int // firm-markets per stage, index = stage (0 unused)
 }
 
+// Rows is the number of StepStats rows per step: one per network, plus one
+// per network with comparison firms.
+func (w *World) Rows() int { return w.rows }
+
 // Collect appends this quarter's statistics, one row per network and group
-// (comparison rows only where the network has comparison firms).
+// (comparison rows only where the network has comparison firms), in network
+// order. It also sets MarketPresent. Networks are summarised in parallel,
+// each by one goroutine, so the sums do not depend on the number of workers.
 func (w *World) Collect(dst []StepStats) []StepStats {
-	t := w.T - 1
-	for k := range w.Networks {
-		ns := &w.Networks[k]
-		dst = w.collectGroup(dst, ns, t, GroupMember, ns.Members[:ns.Joined])
-		if len(ns.Comparison) > 0 {
-			dst = w.collectGroup(dst, ns, t, GroupComparison, ns.Comparison)
+	start := len(dst)
+	if cap(dst)-start < w.rows {
+		dst = append(dst, make([]StepStats, w.rows)...)
+	}
+	dst = dst[:start+w.rows]
+	w.collectDst = dst[start:]
+	w.pool.run(w.netWorkers, len(w.Networks), 1, w.collectFn)
+	w.collectDst = nil
+	clear(w.MarketPresent)
+	for _, wk := range w.netWorkers {
+		for m, n := range wk.present {
+			w.MarketPresent[m] += n
 		}
+		clear(wk.present)
 	}
 	return dst
 }
 
-func (w *World) collectGroup(dst []StepStats, ns *NetworkState, t int, g Group, firms []int32) []StepStats {
-	dst = append(dst, StepStats{Step: t, Network: ns.Index, Group: g, Firms: len(firms),
-		Entries: ns.Acc[g].Entries, NewEntrants: ns.Acc[g].NewEntrants, Contacts: ns.Acc[g].Contacts})
-	st := &dst[len(dst)-1]
+func (w *World) collectRange(wk *worker, lo, hi int) {
+	t := w.T - 1
+	for k := lo; k < hi; k++ {
+		ns := &w.Networks[k]
+		w.collectGroup(wk, &w.collectDst[ns.row], ns, t, GroupMember, ns.Members[:ns.Joined])
+		if len(ns.Comparison) > 0 {
+			w.collectGroup(wk, &w.collectDst[ns.row+1], ns, t, GroupComparison, ns.Comparison)
+		}
+	}
+}
+
+func (w *World) collectGroup(wk *worker, st *StepStats, ns *NetworkState, t int, g Group, firms []int32) {
+	*st = StepStats{Step: t, Network: ns.Index, Group: g, Firms: len(firms),
+		Entries: ns.Acc[g].Entries, NewEntrants: ns.Acc[g].NewEntrants, Contacts: ns.Acc[g].Contacts}
 	if g == GroupMember {
 		st.FundingNOK, st.BudgetNOK, st.SpentNOK = ns.FundingYear/4, ns.Budget, ns.SpentNOK
 		st.FTE, st.Intensity, st.Events, st.PeerShares = ns.FTE, ns.Intensity, ns.Events, ns.PeerShares
@@ -69,10 +92,11 @@ func (w *World) collectGroup(dst []StepStats, ns *NetworkState, t int, g Group, 
 			st.Entrants++
 		}
 		general += float64(f.General[i])
-		for _, s := range f.Stage[i*M : (i+1)*M] {
+		for m, s := range f.Stage[i*M : (i+1)*M] {
 			if s > 0 {
 				markets++
 				st.StageCounts[s]++
+				wk.present[m]++
 			}
 		}
 	}
@@ -80,5 +104,4 @@ func (w *World) collectGroup(dst []StepStats, ns *NetworkState, t int, g Group, 
 		st.MeanGeneral = general / float64(len(firms))
 		st.MeanMarkets = float64(markets) / float64(len(firms))
 	}
-	return dst
 }

@@ -14,20 +14,25 @@ type Accum struct {
 	NewEntrants int // firms with their first counted entry
 }
 
+func (a *Accum) add(b *Accum) {
+	for s := range a.Contacts {
+		a.Contacts[s] += b.Contacts[s]
+	}
+	a.Entries += b.Entries
+	a.NewEntrants += b.NewEntrants
+}
+
 // Step runs one quarter; the order of the phases is documented in the
-// package comment and in docs/ODD.md.
+// package comment and in docs/ODD.md. Firm phases run over blocks of firms
+// and network phases over networks, on SetWorkers goroutines.
 func (w *World) Step() {
 	t := w.T
 	w.join(t)
 	w.fund(t)
-	w.firmPhase(t)
-	for k := range w.Networks {
-		w.runChannels(&w.Networks[k])
-	}
-	for k := range w.Networks {
-		w.peerPhase(&w.Networks[k])
-	}
-	w.commitPhase(t)
+	w.pool.run(w.workers, w.Firms.N, BlockSize, w.firmPhaseFn)
+	w.pool.run(w.netWorkers, len(w.Networks), 1, w.networkPhaseFn)
+	w.pool.run(w.workers, w.Firms.N, BlockSize, w.commitPhaseFn)
+	w.mergeCounts()
 	w.T++
 }
 
@@ -39,6 +44,14 @@ func (w *World) Done() bool { return w.T >= w.S.Steps() }
 func (w *World) counted(i, t int) bool {
 	f := &w.Firms
 	return f.Group[i] == GroupComparison || (f.JoinStep[i] >= 0 && int(f.JoinStep[i]) <= t)
+}
+
+// accum is where worker wk counts for group g of network k.
+func (w *World) accum(wk *worker, k int32, g Group) *Accum {
+	if wk.acc != nil {
+		return &wk.acc[k][g]
+	}
+	return &w.Networks[k].Acc[g]
 }
 
 func (w *World) join(t int) {
@@ -56,11 +69,11 @@ func (w *World) fund(t int) {
 	fp := &w.S.Funding
 	for k := range w.Networks {
 		ns := &w.Networks[k]
+		rng.Reseed(ns.src, w.seed, rng.KindNetwork, uint64(k), uint64(t))
 		ns.Events = [NumChannels]int{}
 		ns.SpentNOK, ns.PeerShares = 0, 0
 		ns.Acc = [2]Accum{}
 		clear(ns.Served)
-		rng.Reseed(ns.src, w.seed, rng.KindNetwork, uint64(k), uint64(t))
 		ns.FundingYear = AnnualFunding(ns.P, year, fp.Scale)
 		ns.Budget = ns.FundingYear / 4 * (1 - fp.SecretariatShare) // salaries take the rest
 		ns.FTE = Capacity(ns.FundingYear, fp.SecretariatShare, fp.NOKPerFTE)
@@ -72,6 +85,7 @@ func (w *World) fund(t int) {
 		ns.Intensity = Intensity(ns.FTE, used, fp.MaxIntensity)
 		w.setFocus(ns, year)
 	}
+	clear(w.MarketAcc)
 }
 
 // setFocus weights markets for events when no survey guides the network:
@@ -92,33 +106,24 @@ func (w *World) setFocus(ns *NetworkState, year int) {
 		share = interreg / total
 	}
 	M := w.Firms.M
-	sec := w.sectorOf(ns)
 	for m := range M {
-		ns.Focus[m] = w.attr[sec*M+m]
+		ns.Focus[m] = w.attr[ns.sector*M+m]
 		if w.nordic[m] {
 			ns.Focus[m] *= 1 + w.S.Public.InterregNearbyBias*share
 		}
 	}
 }
 
-func (w *World) sectorOf(ns *NetworkState) int {
-	for si, s := range w.Sectors {
-		if s == ns.P.Sector {
-			return si
-		}
-	}
-	panic("model: sector missing for network " + ns.ID)
-}
-
-// firmPhase: busy spells, contacts from the firm's own networks, its target
+// firmRange: busy spells, contacts from the firm's own networks, its target
 // market and its readiness to take part in network activities this quarter.
-func (w *World) firmPhase(t int) {
-	for i := range w.Firms.N {
-		w.firmQuarter(i, t, w.firmStream(i, rng.KindFirms, uint64(t)))
+func (w *World) firmRange(wk *worker, lo, hi int) {
+	t := w.T
+	for i := lo; i < hi; i++ {
+		w.firmQuarter(wk, i, t, wk.stream(w, i, rng.KindFirms, uint64(t)))
 	}
 }
 
-func (w *World) firmQuarter(i, t int, r *rand.Rand) {
+func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 	f := &w.Firms
 	fr := &w.S.Firm
 	f.Spent[i] = 0
@@ -129,73 +134,74 @@ func (w *World) firmQuarter(i, t int, r *rand.Rand) {
 	} else {
 		f.Busy[i] = r.Float64() < fr.BusyStart
 	}
-	arch := &w.S.Archetypes[f.Archetype[i]]
-	wts := w.outboundWeights(i)
-	total := sum(wts)
-	w.ownContact(i, t, SrcBusiness, arch.BusinessNetwork, wts, total, r)
-	w.ownContact(i, t, SrcSocial, arch.SocialNetwork, wts, total, r)
-	if w.afford(i, fr.OtherCostNOK) {
-		if w.ownContact(i, t, SrcOther, arch.OtherChannels, wts, total, r) {
+	a := int(f.Archetype[i])
+	hz := &w.hazard[a]
+	var wts []float64 // search weights, computed only when a contact arrives
+	for _, src := range [...]Source{SrcBusiness, SrcSocial, SrcOther} {
+		if r.Float64() >= hz[src] {
+			continue
+		}
+		if src == SrcOther {
+			if !w.afford(i, fr.OtherCostNOK) {
+				continue
+			}
 			w.spend(i, fr.OtherCostNOK)
 		}
+		if wts == nil {
+			wts = w.outboundWeights(wk, i)
+		}
+		w.addContact(wk, i, pick(wts, sum(wts), r.Float64()), src, t)
 	}
-	w.inboundContact(i, t, arch.Inbound, r)
-	f.Target[i] = int8(w.target(i, wts))
+	if r.Float64() < hz[SrcInbound] {
+		// Distributors approach the firm from markets in proportion to
+		// attractiveness, whatever the distance (T4.4.3, D4+D5).
+		M := f.M
+		sec := int(f.Sector[i])
+		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], r.Float64()), SrcInbound, t)
+	}
+	f.Target[i] = int8(w.target(i))
 	f.PartProb[i] = 0
 	if f.Group[i] == GroupMember && w.counted(i, t) {
+		arch := &w.S.Archetypes[a]
 		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousRate))
 	}
 }
 
-// ownContact draws at most one contact from an own source with the given
-// rate per quarter, in a market chosen by the firm's search weights. It
-// reports whether a contact was made.
-func (w *World) ownContact(i, t int, src Source, rate float64, wts []float64, total float64, r *rand.Rand) bool {
-	if rate <= 0 || total <= 0 || r.Float64() >= Hazard(rate) {
-		return false
-	}
-	w.addContact(i, pick(wts, total, r.Float64()), src, t)
-	return true
-}
-
-// inboundContact: distributors approach the firm from markets in proportion
-// to attractiveness, whatever the distance (T4.4.3, D4+D5).
-func (w *World) inboundContact(i, t int, rate float64, r *rand.Rand) {
-	if rate <= 0 || r.Float64() >= Hazard(rate) {
-		return
-	}
-	M := w.Firms.M
-	sec := int(w.Firms.Sector[i])
-	row := w.attr[sec*M : (sec+1)*M]
-	w.addContact(i, pick(row, sum(row), r.Float64()), SrcInbound, t)
-}
-
-// outboundWeights fills the scratch slice with firm i's search weights.
-func (w *World) outboundWeights(i int) []float64 {
+// outboundWeights fills the worker's scratch with firm i's search weights.
+func (w *World) outboundWeights(wk *worker, i int) []float64 {
 	f := &w.Firms
 	M := f.M
 	sec := int(f.Sector[i])
 	g := float64(f.General[i])
 	da := w.S.Firm.DistanceAversion
 	for m := range M {
-		w.scratch[m] = OutboundWeight(w.attr[sec*M+m], w.distance[m], g, da)
+		wk.scratch[m] = OutboundWeight(w.attr[sec*M+m], w.distance[m], g, da)
 	}
-	return w.scratch
+	return wk.scratch
 }
 
-// target is the market not yet entered with the highest search weight, -1 if none.
-func (w *World) target(i int, wts []float64) int {
+// target is the market not yet entered with the highest search weight, -1 if
+// none. It compares log weights, log A_m - distance_aversion*d_m*(1-g), which
+// order markets as OutboundWeight does without computing an exponential.
+func (w *World) target(i int) int {
 	f := &w.Firms
-	best, bestW := -1, 0.0
-	for m, v := range wts {
-		if f.Stage[i*f.M+m] == 0 && v > bestW {
+	M := f.M
+	sec := int(f.Sector[i])
+	c := 1 - float64(f.General[i])
+	best, bestW := -1, math.Inf(-1)
+	logA := w.logAttr[sec*M : (sec+1)*M]
+	for m, st := range f.Stage[i*M : (i+1)*M] {
+		if st != 0 || math.IsInf(logA[m], -1) {
+			continue
+		}
+		if v := logA[m] - c*w.daDistance[m]; v > bestW {
 			best, bestW = m, v
 		}
 	}
 	return best
 }
 
-func (w *World) addContact(i, m int, src Source, t int) {
+func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
 	f := &w.Firms
 	j := i*f.M + m
 	if f.Contacts[j] < math.MaxUint16 {
@@ -204,7 +210,8 @@ func (w *World) addContact(i, m int, src Source, t int) {
 	f.SrcMask[j] |= 1 << src
 	f.BySource[i*int(NumSources)+int(src)]++
 	if w.counted(i, t) {
-		w.Networks[f.Network[i]].Acc[f.Group[i]].Contacts[src]++
+		w.accum(wk, f.Network[i], f.Group[i]).Contacts[src]++
+		wk.mkt[m].Contacts++
 	}
 }
 
@@ -219,11 +226,12 @@ func (w *World) afford(i int, nok float64) bool { return nok <= w.cash(i) }
 
 func (w *World) spend(i int, nok float64) { w.Firms.Spent[i] += float32(nok) }
 
-// commitPhase: the Uppsala decision, then learning from current activities,
+// commitRange: the Uppsala decision, then learning from current activities,
 // firm by firm.
-func (w *World) commitPhase(t int) {
-	for i := range w.Firms.N {
-		w.commit(i, t, w.firmStream(i, rng.KindCommit, uint64(t)))
+func (w *World) commitRange(wk *worker, lo, hi int) {
+	t := w.T
+	for i := lo; i < hi; i++ {
+		w.commit(wk, i, t, wk.stream(w, i, rng.KindCommit, uint64(t)))
 		w.learn(i)
 	}
 }
@@ -232,7 +240,7 @@ func (w *World) commitPhase(t int) {
 // probability comes from CommitProb; the chance of any step is
 // 1-prod(1-p_m), and the market is then chosen in proportion to p_m, so no
 // market is favoured by its position in the list.
-func (w *World) commit(i, t int, r *rand.Rand) {
+func (w *World) commit(wk *worker, i, t int, r *rand.Rand) {
 	f := &w.Firms
 	if f.Stepped[i] {
 		return // one commitment step per quarter at most
@@ -245,7 +253,7 @@ func (w *World) commit(i, t int, r *rand.Rand) {
 	}
 	g := float64(f.General[i])
 	sec := int(f.Sector[i])
-	p := w.scratch
+	p := wk.scratch
 	none, total := 1.0, 0.0
 	for m := range M {
 		j := i*M + m
@@ -264,7 +272,7 @@ func (w *World) commit(i, t int, r *rand.Rand) {
 	if total == 0 || r.Float64() >= 1-none {
 		return
 	}
-	w.stepUp(i, pick(p, total, r.Float64()), t)
+	w.stepUp(wk, i, pick(p, total, r.Float64()), t)
 }
 
 // seen is Opportunity's chance of perceiving an opportunity through c
@@ -276,7 +284,7 @@ func (w *World) seen(c int) float64 {
 	return Opportunity(1, c, w.S.Firm.ContactScale)
 }
 
-func (w *World) stepUp(i, m, t int) {
+func (w *World) stepUp(wk *worker, i, m, t int) {
 	f := &w.Firms
 	j := i*f.M + m
 	s := f.Stage[j]
@@ -290,8 +298,9 @@ func (w *World) stepUp(i, m, t int) {
 	if !w.counted(i, t) {
 		return
 	}
-	acc := &w.Networks[f.Network[i]].Acc[f.Group[i]]
+	acc := w.accum(wk, f.Network[i], f.Group[i])
 	acc.Entries++
+	wk.mkt[m].Entries++
 	f.Entries[i]++
 	if f.FirstEntry[i] == NoStep {
 		f.FirstEntry[i] = int16(t)
@@ -319,6 +328,27 @@ func (w *World) learn(i int) {
 	}
 	f.General[i] = float32(Learn(float64(f.General[i]), fr.GeneralLearning*math.Min(1, activity)))
 	f.Grant[i] = max(0, f.Grant[i]-f.Spent[i])
+}
+
+// mergeCounts adds the firm-phase workers' counters into the networks and
+// the market totals, and clears them. Counts are integers, so the sums do
+// not depend on how firms were split among workers.
+func (w *World) mergeCounts() {
+	for _, wks := range [][]*worker{w.workers, w.netWorkers} {
+		for _, wk := range wks {
+			for k := range wk.acc {
+				for g := range wk.acc[k] {
+					w.Networks[k].Acc[g].add(&wk.acc[k][g])
+				}
+				wk.acc[k] = [2]Accum{}
+			}
+			for m := range wk.mkt {
+				w.MarketAcc[m].Entries += wk.mkt[m].Entries
+				w.MarketAcc[m].Contacts += wk.mkt[m].Contacts
+				wk.mkt[m] = MarketAcc{}
+			}
+		}
+	}
 }
 
 func sum(xs []float64) float64 {

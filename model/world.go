@@ -103,6 +103,10 @@ type NetworkState struct {
 
 	src      *rand.PCG  // reseeded each step (rng.Reseed)
 	rng      *rand.Rand // draws from src
+	swap     func(a, b int)
+	sector   int
+	maxPart  float64 // highest participation chance among members this quarter
+	row      int     // index of the members' row in a step's statistics; comparison row+1
 	eligible [NumChannels]bool
 	order    []int32 // members taking part this quarter, shuffled
 	cursor   int     // where the next event starts inviting in order
@@ -118,20 +122,57 @@ type World struct {
 	T        int // the next step to run, 0-based from Scenario.Start
 
 	// Flattened parameters for the hot loops.
-	distance  []float64 // per market
-	nordic    []bool
-	attr      []float64 // sector*M + market
-	chans     [NumChannels]scenarios.ChannelParams
-	need      [NumChannels]float64
-	stageCost []float64
-	stageAct  []float64
-	stageKnow []float64
-	seenTable []float64 // Opportunity(1, c, contact_scale) for small c
+	distance   []float64 // per market
+	nordic     []bool
+	attr       []float64 // sector*M + market
+	chans      [NumChannels]scenarios.ChannelParams
+	need       [NumChannels]float64
+	stageCost  []float64
+	stageAct   []float64
+	stageKnow  []float64
+	seenTable  []float64             // Opportunity(1, c, contact_scale) for small c
+	attrSum    []float64             // per sector
+	logAttr    []float64             // log attractiveness, sector*M + market
+	daDistance []float64             // distance_aversion * psychic distance, per market
+	hazard     [][NumSources]float64 // per archetype: chance of an own contact per quarter
 
-	seed    uint64
-	src     *rand.PCG  // reseeded per firm and phase (rng.Reseed)
-	r       *rand.Rand // draws from src
-	scratch []float64  // per-market weights of the current firm
+	// MarketAcc counts entries and contacts per market this quarter, and
+	// MarketPresent the firms at stage >= 1 there (set by Collect); both
+	// count members that have joined and comparison firms.
+	MarketAcc     []MarketAcc
+	MarketPresent []int
+	rows          int
+
+	seed                                                  uint64
+	workers                                               []*worker // firm phases
+	netWorkers                                            []*worker // network phases
+	pool                                                  *pool
+	firmPhaseFn, networkPhaseFn, commitPhaseFn, collectFn func(wk *worker, lo, hi int)
+	collectDst                                            []StepStats
+}
+
+// SetWorkers sets how many goroutines step the world (default 1). Results
+// do not depend on it. Call Close when done with a world that has more than
+// one worker.
+func (w *World) SetWorkers(n int) {
+	n = max(n, 1)
+	w.pool.close()
+	w.pool = nil
+	M, K := w.Firms.M, len(w.Networks)
+	w.workers, w.netWorkers = nil, nil
+	for range n {
+		w.workers = append(w.workers, newWorker(M, K, true))
+		w.netWorkers = append(w.netWorkers, newWorker(M, K, false))
+	}
+	if n > 1 {
+		w.pool = newPool(n - 1)
+	}
+}
+
+// Close stops the world's worker goroutines.
+func (w *World) Close() {
+	w.pool.close()
+	w.pool = nil
 }
 
 // New builds the initial population of scenario s from master seed.
@@ -139,8 +180,6 @@ func New(s *scenarios.Scenario, seed uint64) (*World, error) {
 	w := &World{S: s}
 	w.flatten()
 	w.seed = seed
-	w.src = rand.NewPCG(0, 0)
-	w.r = rand.New(w.src)
 	total := 0
 	for _, n := range s.Networks {
 		total += n.Members + n.NonMembers
@@ -149,11 +188,19 @@ func New(s *scenarios.Scenario, seed uint64) (*World, error) {
 		return nil, fmt.Errorf("model: %d firms exceed the limit of %d", total, math.MaxInt32)
 	}
 	w.Firms = newFirms(total, len(s.Markets))
-	w.scratch = make([]float64, len(s.Markets))
 	w.Networks = make([]NetworkState, len(s.Networks))
+	w.SetWorkers(1)
+	w.firmPhaseFn, w.networkPhaseFn, w.commitPhaseFn, w.collectFn = w.firmRange, w.networkRange, w.commitRange, w.collectRange
+	w.MarketAcc = make([]MarketAcc, len(s.Markets))
+	w.MarketPresent = make([]int, len(s.Markets))
 	next := 0
 	for k := range s.Networks {
 		next = w.initNetwork(k, next)
+		w.Networks[k].row = w.rows
+		w.rows++
+		if s.Networks[k].NonMembers > 0 {
+			w.rows++
+		}
 	}
 	return w, nil
 }
@@ -182,6 +229,26 @@ func (w *World) flatten() {
 	w.chans = channelParams(&s.Channel)
 	for c := range NumChannels {
 		w.need[c] = w.chans[c].FTE
+	}
+	w.attrSum = make([]float64, len(w.Sectors))
+	w.logAttr = make([]float64, len(w.attr))
+	for si := range w.Sectors {
+		for m := range M {
+			a := w.attr[si*M+m]
+			w.attrSum[si] += a
+			w.logAttr[si*M+m] = math.Log(a) // -Inf for a market of no interest
+		}
+	}
+	w.daDistance = make([]float64, M)
+	for m := range M {
+		w.daDistance[m] = s.Firm.DistanceAversion * w.distance[m]
+	}
+	w.hazard = make([][NumSources]float64, len(s.Archetypes))
+	for a, arch := range s.Archetypes {
+		w.hazard[a][SrcBusiness] = Hazard(arch.BusinessNetwork)
+		w.hazard[a][SrcSocial] = Hazard(arch.SocialNetwork)
+		w.hazard[a][SrcOther] = Hazard(arch.OtherChannels)
+		w.hazard[a][SrcInbound] = Hazard(arch.Inbound)
 	}
 	w.seenTable = make([]float64, 64)
 	for c := range w.seenTable {
@@ -258,6 +325,8 @@ func (w *World) initNetwork(k, first int) int {
 	}
 	ns.order = make([]int32, 0, len(ns.Members))
 	ns.rng = rand.New(ns.src)
+	ns.swap = func(a, b int) { ns.order[a], ns.order[b] = ns.order[b], ns.order[a] }
+	ns.sector = int(sector)
 	return i
 }
 
@@ -311,7 +380,7 @@ func FirmKey(network int, g Group, j int) uint64 {
 func (w *World) initFirm(i, k int, sector uint8, mix []float64) {
 	s := w.S
 	f := &w.Firms
-	r := w.firmStream(i, rng.KindInit, 0)
+	r := w.workers[0].stream(w, i, rng.KindInit, 0)
 	a := sort.SearchFloat64s(mix, r.Float64())
 	a = min(a, len(mix)-1)
 	arch := &s.Archetypes[a]
@@ -341,7 +410,7 @@ func (w *World) placePriorMarkets(i int, n float64, r *rand.Rand) {
 	}
 	stage := min(2, len(w.stageCost)-1)
 	for ; count > 0; count-- {
-		wts := w.outboundWeights(i)
+		wts := w.outboundWeights(w.workers[0], i)
 		total := 0.0
 		for m := range M {
 			if f.Stage[i*M+m] != 0 {
@@ -394,10 +463,4 @@ func pick(weights []float64, total, u float64) int {
 		x -= v
 	}
 	return last
-}
-
-// firmStream reseeds the world's generator for firm i in one phase and step.
-func (w *World) firmStream(i int, kind, step uint64) *rand.Rand {
-	rng.Reseed(w.src, w.seed, kind, w.Firms.Key[i], step)
-	return w.r
 }

@@ -271,3 +271,53 @@ func TestNetworksDoNotShareRandomNumbers(t *testing.T) {
 		t.Error("doubling OREEC's funding changed none of its firms")
 	}
 }
+
+// TestWorkersDoNotChangeResults: stepping with several goroutines gives the
+// same world as stepping with one, bit for bit.
+func TestWorkersDoNotChangeResults(t *testing.T) {
+	s := scaled(t, 20_000) // several blocks of firms
+	s.Networks[1].NonMembers = 500
+	one, four := newWorld(t, s, 3), newWorld(t, s, 3)
+	four.SetWorkers(4)
+	defer four.Close()
+	var rows1, rows4 []StepStats
+	for !one.Done() {
+		one.Step()
+		four.Step()
+		rows1 = one.Collect(rows1)
+		rows4 = four.Collect(rows4)
+	}
+	f, g := &one.Firms, &four.Firms
+	if !equalFloats(f.General, g.General) || !equalFloats(f.Knowledge, g.Knowledge) || !equalFloats(f.Spent, g.Spent) {
+		t.Fatal("4 workers gave a different firm state than 1")
+	}
+	for k := range rows1 {
+		if rows1[k] != rows4[k] {
+			t.Fatalf("row %d differs: %+v vs %+v", k, rows1[k], rows4[k])
+		}
+	}
+	for m := range one.MarketAcc {
+		if one.MarketAcc[m] != four.MarketAcc[m] || one.MarketPresent[m] != four.MarketPresent[m] {
+			t.Fatalf("market %d totals differ", m)
+		}
+	}
+}
+
+// TestParallelStepDoesNotAllocate: with a worker pool the step loop still
+// allocates nothing in steady state.
+func TestParallelStepDoesNotAllocate(t *testing.T) {
+	w := newWorld(t, scaled(t, 10_000), 1)
+	w.SetWorkers(2)
+	defer w.Close()
+	for range 4 {
+		w.Step()
+	}
+	rows := make([]StepStats, 0, 64)
+	allocs := testing.AllocsPerRun(10, func() {
+		w.Step()
+		rows = w.Collect(rows[:0])
+	})
+	if allocs != 0 {
+		t.Errorf("parallel Step+Collect allocated %v times per step, want 0", allocs)
+	}
+}

@@ -13,6 +13,16 @@ type Options struct {
 	// Progress, if set, is called after each step with the steps done and
 	// the total.
 	Progress func(done, total int)
+	// Workers is the number of goroutines that step the world (0 or 1: one).
+	// Results do not depend on it.
+	Workers int
+}
+
+// MarketRow is what happened in one foreign market in one quarter, over all
+// members that have joined and all comparison firms.
+type MarketRow struct {
+	Step, Market               int
+	Present, Entries, Contacts int
 }
 
 // Result is a finished run.
@@ -20,6 +30,7 @@ type Result struct {
 	Scenario *scenarios.Scenario
 	Seed     uint64
 	Steps    []model.StepStats // one row per step, network and group
+	Markets  []MarketRow       // one row per step and market
 	World    *model.World      // final state
 }
 
@@ -33,30 +44,27 @@ func Run(ctx context.Context, s *scenarios.Scenario, seed uint64, opts *Options)
 	if err != nil {
 		return nil, fmt.Errorf("sim: %w", err)
 	}
+	if opts.Workers > 1 {
+		w.SetWorkers(opts.Workers)
+		defer w.Close()
+	}
 	total := s.Steps()
-	rows := make([]model.StepStats, 0, total*groups(s))
+	res := &Result{Scenario: s, Seed: seed, World: w,
+		Steps:   make([]model.StepStats, 0, total*w.Rows()),
+		Markets: make([]MarketRow, 0, total*len(s.Markets))}
 	for !w.Done() {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		w.Step()
-		rows = w.Collect(rows)
+		res.Steps = w.Collect(res.Steps)
+		for m := range s.Markets {
+			res.Markets = append(res.Markets, MarketRow{Step: w.T - 1, Market: m, Present: w.MarketPresent[m],
+				Entries: w.MarketAcc[m].Entries, Contacts: w.MarketAcc[m].Contacts})
+		}
 		if opts.Progress != nil {
 			opts.Progress(w.T, total)
 		}
 	}
-	return &Result{Scenario: s, Seed: seed, Steps: rows, World: w}, nil
-}
-
-// groups counts the rows per step: one per network, plus one per network
-// with comparison firms.
-func groups(s *scenarios.Scenario) int {
-	n := 0
-	for _, nw := range s.Networks {
-		n++
-		if nw.NonMembers > 0 {
-			n++
-		}
-	}
-	return n
+	return res, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,8 @@ func runCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/<scenario>-<seed>)"},
 			setFlag,
 			&cli.BoolFlag{Name: "force", Usage: "replace DIR if it exists"},
+			&cli.StringFlag{Name: "per-firm", Value: "auto", Usage: "write firms.csv and entries.csv: `auto` (up to 100,000 firms), yes or no"},
+			&cli.IntFlag{Name: "workers", Usage: "goroutines stepping the model (0: one per CPU); results do not depend on it"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no summary table and no progress"},
 		},
 		Action: func(c *cli.Context) error { return runAction(c, stdout, stderr) },
@@ -51,6 +54,14 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	seed := c.Uint64("seed")
+	perFirm, err := perFirmOutput(c.String("per-firm"), s)
+	if err != nil {
+		return err
+	}
+	workers := c.Int("workers")
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	out := c.String("out")
 	if out == "" {
 		out = filepath.Join("out", s.Name+"-"+strconv.FormatUint(seed, 10))
@@ -63,7 +74,7 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if !quiet {
 		bar = progress.New(stderr, "run "+s.Name)
 	}
-	res, err := sim.Run(c.Context, s, seed, &sim.Options{Progress: bar.Update})
+	res, err := sim.Run(c.Context, s, seed, &sim.Options{Progress: bar.Update, Workers: workers})
 	bar.Done()
 	if err != nil {
 		return failure(err)
@@ -72,16 +83,36 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return failure(err)
 	}
-	if err := atomicdir.Write(out, c.Bool("force"), func(tmp string) error { return report.WriteRun(tmp, res, m) }); err != nil {
+	if err := atomicdir.Write(out, c.Bool("force"), func(tmp string) error { return report.WriteRun(tmp, res, m, perFirm) }); err != nil {
 		return failure(err)
 	}
 	if !quiet {
 		if err := report.PrintSummary(stdout, sim.Summarize(res)); err != nil {
 			return failure(err)
 		}
-		fmt.Fprintf(stderr, "wrote %s: %s\n", out, strings.Join(report.Files, ", "))
+		fmt.Fprintf(stderr, "wrote %s: %s\n", out, strings.Join(m.Files, ", "))
 	}
 	return nil
+}
+
+// perFirmThreshold is the largest population whose per-firm files are
+// written by default.
+const perFirmThreshold = 100_000
+
+func perFirmOutput(mode string, s *scenarios.Scenario) (bool, error) {
+	switch mode {
+	case "yes":
+		return true, nil
+	case "no":
+		return false, nil
+	case "auto":
+		n := 0
+		for _, nw := range s.Networks {
+			n += nw.Members + nw.NonMembers
+		}
+		return n <= perFirmThreshold, nil
+	}
+	return false, fmt.Errorf("--per-firm %q: want auto, yes or no", mode)
 }
 
 // loadScenario resolves a name or file and applies --set overrides, then

@@ -192,3 +192,17 @@ func WriteEntries(w io.Writer, r *sim.Result) error {
 		}
 	})
 }
+
+// WriteMarkets writes markets.csv: one row per quarter and foreign market,
+// over members that have joined and comparison firms.
+func WriteMarkets(w io.Writer, r *sim.Result) error {
+	s := r.Scenario
+	return table(w, []string{"step", "quarter", "market", "psychic_distance", "firms_present", "entries", "contacts"},
+		func(emit func([]string)) {
+			for _, row := range r.Markets {
+				mk := s.Markets[row.Market]
+				emit([]string{itoa(row.Step), (s.Start + scenarios.Quarter(row.Step)).String(), mk.ID,
+					num(mk.PsychicDistance), itoa(row.Present), itoa(row.Entries), itoa(row.Contacts)})
+			}
+		})
+}

@@ -31,9 +31,14 @@ type Manifest struct {
 	Overrides    []string          `json:"overrides"`
 	Steps        int               `json:"steps"`
 	Files        []string          `json:"files"`
-	Parameters   map[string]string `json:"parameters"`
+	Parameters   map[string]string `json:"parameters"` // empty for very large scenarios: see scenario_toml
 	ScenarioTOML string            `json:"scenario_toml"`
 }
+
+// maxManifestParams bounds the parameters map: a synthetic scenario with
+// thousands of networks has over 100,000 keys, which scenario_toml holds
+// anyway.
+const maxManifestParams = 20_000
 
 // NewManifest describes a run of s (after overrides) with seed.
 func NewManifest(command, source string, s *scenarios.Scenario, seed uint64, overrides []string) (*Manifest, error) {
@@ -43,8 +48,10 @@ func NewManifest(command, source string, s *scenarios.Scenario, seed uint64, ove
 	}
 	sum := sha256.Sum256(text)
 	params := map[string]string{}
-	for _, p := range s.Params() {
-		params[p.Key] = p.String()
+	if ps := s.Params(); len(ps) <= maxManifestParams {
+		for _, p := range ps {
+			params[p.Key] = p.String()
+		}
 	}
 	if overrides == nil {
 		overrides = []string{}

@@ -14,22 +14,35 @@ import (
 	"github.com/rinsim/rinsim/sim"
 )
 
-// Files are the names of a run's output files, in the order written.
-var Files = []string{"summary.csv", "steps.csv", "firms.csv", "entries.csv", "manifest.json"}
+// Files are the names of a run's output files with per-firm output, in the
+// order written.
+var Files = RunFiles(true)
+
+// RunFiles lists a run's output files; per-firm files (firms.csv,
+// entries.csv) only when perFirm.
+func RunFiles(perFirm bool) []string {
+	if perFirm {
+		return []string{"summary.csv", "steps.csv", "markets.csv", "firms.csv", "entries.csv", "manifest.json"}
+	}
+	return []string{"summary.csv", "steps.csv", "markets.csv", "manifest.json"}
+}
 
 // WriteRun writes every output file of a run into dir, which should be a
-// fresh folder (see atomicdir.Write).
-func WriteRun(dir string, r *sim.Result, m *Manifest) error {
+// fresh folder (see atomicdir.Write). Per-firm files stream row by row from
+// the final state.
+func WriteRun(dir string, r *sim.Result, m *Manifest, perFirm bool) error {
 	sums := sim.Summarize(r)
-	writers := []func(io.Writer) error{
-		func(w io.Writer) error { return WriteSummary(w, sums) },
-		func(w io.Writer) error { return WriteSteps(w, r) },
-		func(w io.Writer) error { return WriteFirms(w, r) },
-		func(w io.Writer) error { return WriteEntries(w, r) },
-		m.Write,
+	writers := map[string]func(io.Writer) error{
+		"summary.csv":   func(w io.Writer) error { return WriteSummary(w, sums) },
+		"steps.csv":     func(w io.Writer) error { return WriteSteps(w, r) },
+		"markets.csv":   func(w io.Writer) error { return WriteMarkets(w, r) },
+		"firms.csv":     func(w io.Writer) error { return WriteFirms(w, r) },
+		"entries.csv":   func(w io.Writer) error { return WriteEntries(w, r) },
+		"manifest.json": m.Write,
 	}
-	for k, write := range writers {
-		if err := atomicdir.WriteFile(filepath.Join(dir, Files[k]), write); err != nil {
+	m.Files = RunFiles(perFirm)
+	for _, name := range m.Files {
+		if err := atomicdir.WriteFile(filepath.Join(dir, name), writers[name]); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,110 @@
+package model
+
+import (
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rinsim/rinsim/internal/rng"
+)
+
+// BlockSize is the number of firms a worker takes at a time in the firm
+// phases. Results do not depend on it, nor on the number of workers: every
+// firm draws from its own stream, and what workers count is summed as
+// integers.
+const BlockSize = 4096
+
+// worker holds what one goroutine needs while updating firms: a generator it
+// reseeds per firm, scratch space and its own counters, merged after each
+// phase.
+type worker struct {
+	src     *rand.PCG
+	r       *rand.Rand
+	scratch []float64
+	acc     [][2]Accum // per network; nil in network phases, which count into the network
+	mkt     []MarketAcc
+	present []int // firms at stage >= 1 per market, counted by Collect
+}
+
+func newWorker(markets, networks int, ownAcc bool) *worker {
+	wk := &worker{src: rand.NewPCG(0, 0), scratch: make([]float64, markets), mkt: make([]MarketAcc, markets),
+		present: make([]int, markets)}
+	wk.r = rand.New(wk.src)
+	if ownAcc {
+		wk.acc = make([][2]Accum, networks)
+	}
+	return wk
+}
+
+// stream reseeds the worker's generator for firm i in one phase and step.
+func (wk *worker) stream(w *World, i int, kind, step uint64) *rand.Rand {
+	rng.Reseed(wk.src, w.seed, kind, w.Firms.Key[i], step)
+	return wk.r
+}
+
+// MarketAcc counts what happened in one foreign market this quarter.
+type MarketAcc struct {
+	Entries  int
+	Contacts int
+}
+
+// pool runs a function over index ranges on a fixed set of goroutines. It
+// allocates nothing per call, so stepping stays allocation-free.
+type pool struct {
+	tasks chan task
+	wg    sync.WaitGroup
+	next  atomic.Int64
+}
+
+type task struct {
+	fn    func(wk *worker, lo, hi int)
+	wk    *worker
+	n, by int
+}
+
+func newPool(helpers int) *pool {
+	p := &pool{tasks: make(chan task)}
+	for range helpers {
+		go func() {
+			for t := range p.tasks {
+				p.drain(t)
+				p.wg.Done()
+			}
+		}()
+	}
+	return p
+}
+
+// run calls fn on chunks of [0, n) of size by, spread over the workers;
+// workers[0] runs on the calling goroutine.
+func (p *pool) run(workers []*worker, n, by int, fn func(wk *worker, lo, hi int)) {
+	if p == nil || len(workers) == 1 {
+		for lo := 0; lo < n; lo += by {
+			fn(workers[0], lo, min(lo+by, n))
+		}
+		return
+	}
+	p.next.Store(0)
+	p.wg.Add(len(workers) - 1)
+	for _, wk := range workers[1:] {
+		p.tasks <- task{fn: fn, wk: wk, n: n, by: by}
+	}
+	p.drain(task{fn: fn, wk: workers[0], n: n, by: by})
+	p.wg.Wait()
+}
+
+func (p *pool) drain(t task) {
+	for {
+		lo := int(p.next.Add(int64(t.by))) - t.by
+		if lo >= t.n {
+			return
+		}
+		t.fn(t.wk, lo, min(lo+t.by, t.n))
+	}
+}
+
+func (p *pool) close() {
+	if p != nil {
+		close(p.tasks)
+	}
+}
