@@ -60,3 +60,41 @@ func BenchmarkNewThesis(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPhases measures each phase of a step on 100,000 SMEs after a
+// warm-up, with one worker: ns per SME, and for the commitment-and-learning
+// phase, SME-market updates per second.
+func BenchmarkPhases(b *testing.B) {
+	w, err := New(scaled(b, 100_000), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 20 {
+		w.Step()
+	}
+	n, markets := w.Firms.N, w.Firms.M
+	rows := make([]StepStats, 0, 16)
+	phases := []struct {
+		name string
+		run  func()
+	}{
+		{"fund", func() { w.fund(w.T) }},
+		{"firms", func() { w.pool.run(w.workers, n, BlockSize, w.firmPhaseFn) }},
+		{"networks", func() { w.pool.run(w.netWorkers, len(w.Networks), 1, w.networkPhaseFn) }},
+		{"commit", func() { w.pool.run(w.workers, n, BlockSize, w.commitPhaseFn) }},
+		{"collect", func() { rows = w.Collect(rows[:0]) }},
+	}
+	for _, ph := range phases {
+		b.Run(ph.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ph.run()
+			}
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(ns/float64(n), "ns/SME")
+			if ph.name == "commit" {
+				b.ReportMetric(float64(n*markets)/(ns/1e9), "SME-market-updates/s")
+			}
+		})
+	}
+}

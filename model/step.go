@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/rinsim/rinsim/internal/rng"
@@ -208,6 +209,7 @@ func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
 		f.Contacts[j]++
 	}
 	f.SrcMask[j] |= 1 << src
+	f.Known[i] |= 1 << m
 	f.BySource[i*int(NumSources)+int(src)]++
 	if w.counted(i, t) {
 		w.accum(wk, f.Network[i], f.Group[i]).Contacts[src]++
@@ -231,7 +233,7 @@ func (w *World) spend(i int, nok float64) { w.Firms.Spent[i] += float32(nok) }
 func (w *World) commitRange(wk *worker, lo, hi int) {
 	t := w.T
 	for i := lo; i < hi; i++ {
-		w.commit(wk, i, t, wk.stream(w, i, rng.KindCommit, uint64(t)))
+		w.commit(wk, i, t)
 		w.learn(i)
 	}
 }
@@ -239,11 +241,12 @@ func (w *World) commitRange(wk *worker, lo, hi int) {
 // commit makes at most one commitment step per quarter: each market's
 // probability comes from CommitProb; the chance of any step is
 // 1-prod(1-p_m), and the market is then chosen in proportion to p_m, so no
-// market is favoured by its position in the list.
-func (w *World) commit(wk *worker, i, t int, r *rand.Rand) {
+// market is favoured by its position in the list. Only markets where the
+// firm has contacts can have an opportunity, so only those are visited.
+func (w *World) commit(wk *worker, i, t int) {
 	f := &w.Firms
-	if f.Stepped[i] {
-		return // one commitment step per quarter at most
+	if f.Stepped[i] || f.Known[i] == 0 {
+		return // one commitment step per quarter at most; no contact, no opportunity
 	}
 	fr := &w.S.Firm
 	M := f.M
@@ -252,27 +255,39 @@ func (w *World) commit(wk *worker, i, t int, r *rand.Rand) {
 		amb = fr.NonAmbitiousRate
 	}
 	g := float64(f.General[i])
-	sec := int(f.Sector[i])
-	p := wk.scratch
+	row := i * M
+	attr := w.attr[int(f.Sector[i])*M : int(f.Sector[i]+1)*M]
+	slack := float64(f.Budget[i]) - float64(f.Committed[i])
+	last := len(w.stageCost) - 1
+	rate, gw, aversion := fr.StepRate*amb, fr.GeneralRiskWeight, fr.RiskAversion
+	p := wk.scratch[:0]
+	var ms [MaxMarkets]int8
 	none, total := 1.0, 0.0
-	for m := range M {
-		j := i*M + m
-		p[m] = 0
-		c := int(f.Contacts[j])
-		k := float64(f.Knowledge[j])
-		if c == 0 || !CanStepUp(int(f.Stage[j]), k, float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
-			continue // no relationship, no perceived opportunity
+	for set := f.Known[i]; set != 0; set &= set - 1 {
+		m := bits.TrailingZeros32(set)
+		s := int(f.Stage[row+m])
+		if s == last {
+			continue
 		}
-		opp := w.attr[sec*M+m] * w.seen(c)
-		risk := PerceivedRisk(w.distance[m], k, g, fr.GeneralRiskWeight)
-		p[m] = CommitProb(fr.StepRate, amb, opp, risk, fr.RiskAversion)
-		none *= 1 - p[m]
-		total += p[m]
+		k := float64(f.Knowledge[row+m])
+		if k < w.stageKnow[s+1] || w.stageStep[s] > slack {
+			continue // CanStepUp, unrolled: knowledge and budget for the next stage
+		}
+		opp := attr[m] * w.seen(int(f.Contacts[row+m]))
+		pm := CommitProb(rate, 1, opp, PerceivedRisk(w.distance[m], k, g, gw), aversion)
+		ms[len(p)] = int8(m)
+		p = append(p, pm)
+		none *= 1 - pm
+		total += pm
 	}
-	if total == 0 || r.Float64() >= 1-none {
+	if total == 0 {
 		return
 	}
-	w.stepUp(wk, i, pick(p, total, r.Float64()), t)
+	r := wk.stream(w, i, rng.KindCommit, uint64(t))
+	if r.Float64() >= 1-none {
+		return
+	}
+	w.stepUp(wk, i, int(ms[pick(p, total, r.Float64())]), t)
 }
 
 // seen is Opportunity's chance of perceiving an opportunity through c
@@ -289,6 +304,7 @@ func (w *World) stepUp(wk *worker, i, m, t int) {
 	j := i*f.M + m
 	s := f.Stage[j]
 	f.Stage[j] = s + 1
+	f.Active[i] |= 1 << m
 	f.Stepped[i] = true
 	f.Committed[i] += float32(w.stageCost[s+1] - w.stageCost[s])
 	if s != 0 || f.EntryStep[j] != NoStep {
@@ -316,17 +332,17 @@ func (w *World) stepUp(wk *worker, i, m, t int) {
 func (w *World) learn(i int) {
 	f := &w.Firms
 	fr := &w.S.Firm
-	M := f.M
+	row := i * f.M
 	activity := 0.0
-	for m := range M {
-		j := i*M + m
+	for set := f.Active[i]; set != 0; set &= set - 1 {
+		j := row + bits.TrailingZeros32(set)
 		a := w.stageAct[f.Stage[j]]
-		if a > 0 {
-			f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), fr.MarketLearning*a))
-			activity += a
-		}
+		f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), fr.MarketLearning*a))
+		activity += a
 	}
-	f.General[i] = float32(Learn(float64(f.General[i]), fr.GeneralLearning*math.Min(1, activity)))
+	if activity > 0 {
+		f.General[i] = float32(Learn(float64(f.General[i]), fr.GeneralLearning*math.Min(1, activity)))
+	}
 	f.Grant[i] = max(0, f.Grant[i]-f.Spent[i])
 }
 

@@ -68,8 +68,17 @@ type Firms struct {
 	Stage     []uint8   // position on the establishment chain
 	Contacts  []uint16  // relationships in the market
 	SrcMask   []uint16  // bit s set: a contact came from Source s
-	EntryStep []int16   // step of the first entry (stage 0 -> 1); NoStep never; PriorStep before the run
+
+	// Market sets per firm, bit m for market m, so that the hot loops visit
+	// only the markets that matter (MaxMarkets at most).
+	Active    []uint32 // markets at stage >= 1
+	Known     []uint32 // markets with at least one contact
+	EntryStep []int16  // step of the first entry (stage 0 -> 1); NoStep never; PriorStep before the run
 }
+
+// MaxMarkets is the most foreign markets a scenario may have (market sets
+// are 32-bit masks).
+const MaxMarkets = 32
 
 // Special step values.
 const (
@@ -131,6 +140,7 @@ type World struct {
 	stageAct   []float64
 	stageKnow  []float64
 	seenTable  []float64             // Opportunity(1, c, contact_scale) for small c
+	stageStep  []float64             // cost of moving from stage s to s+1
 	attrSum    []float64             // per sector
 	logAttr    []float64             // log attractiveness, sector*M + market
 	daDistance []float64             // distance_aversion * psychic distance, per market
@@ -183,6 +193,9 @@ func New(s *scenarios.Scenario, seed uint64) (*World, error) {
 	total := 0
 	for _, n := range s.Networks {
 		total += n.Members + n.NonMembers
+	}
+	if len(s.Markets) > MaxMarkets {
+		return nil, fmt.Errorf("model: %d markets exceed the limit of %d", len(s.Markets), MaxMarkets)
 	}
 	if total > math.MaxInt32 {
 		return nil, fmt.Errorf("model: %d firms exceed the limit of %d", total, math.MaxInt32)
@@ -254,6 +267,9 @@ func (w *World) flatten() {
 	for c := range w.seenTable {
 		w.seenTable[c] = Opportunity(1, c, s.Firm.ContactScale)
 	}
+	for k := range len(s.Stages) - 1 {
+		w.stageStep = append(w.stageStep, s.Stages[k+1].CostNOK-s.Stages[k].CostNOK)
+	}
 	for _, st := range s.Stages {
 		w.stageCost = append(w.stageCost, st.CostNOK)
 		w.stageAct = append(w.stageAct, st.Activity)
@@ -275,6 +291,7 @@ func newFirms(n, m int) Firms {
 		BySource:  make([]int32, n*int(NumSources)),
 		Knowledge: make([]float32, n*m), Stage: make([]uint8, n*m), Contacts: make([]uint16, n*m),
 		SrcMask: make([]uint16, n*m), EntryStep: make([]int16, n*m),
+		Active: make([]uint32, n), Known: make([]uint32, n),
 	}
 	for i := range f.EntryStep {
 		f.EntryStep[i] = NoStep
@@ -430,6 +447,8 @@ func (w *World) placePriorMarkets(i int, n float64, r *rand.Rand) {
 		f.Committed[i] += float32(w.stageCost[stage])
 		f.Knowledge[j] = float32(w.S.Firm.InitialKnowledge)
 		f.Contacts[j] = priorContacts
+		f.Active[i] |= 1 << m
+		f.Known[i] |= 1 << m
 		f.SrcMask[j] |= 1 << SrcBusiness
 		f.BySource[i*int(NumSources)+int(SrcBusiness)] += priorContacts
 		f.EntryStep[j] = PriorStep
