@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/rinsim/rinsim/scenarios"
@@ -95,6 +96,63 @@ func BenchmarkPhases(b *testing.B) {
 			if ph.name == "commit" {
 				b.ReportMetric(float64(n*markets)/(ns/1e9), "SME-market-updates/s")
 			}
+		})
+	}
+}
+
+// BenchmarkStepWorkers compares one step of 1,000,000 SMEs on 1 and 2
+// workers; the ratio of the two is the parallel speed-up.
+func BenchmarkStepWorkers(b *testing.B) {
+	s := scaled(b, 1_000_000)
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) {
+			w, err := New(s, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			w.SetWorkers(n)
+			defer w.Close()
+			for range 20 {
+				w.Step()
+			}
+			rows := make([]StepStats, 0, 16)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				w.Step()
+				rows = w.Collect(rows[:0])
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w.Firms.N), "ns/SME")
+		})
+	}
+}
+
+// BenchmarkStepScaling measures one step of synthetic populations from 1,000
+// to 10,000,000 SMEs (networks of about 8,000 members, as in the europe
+// preset) on one worker: the cost per SME should stay flat. Run with
+// -bench StepScaling -benchtime 3x; the 10 M case needs about 3.5 GB.
+func BenchmarkStepScaling(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000, 10_000_000} {
+		b.Run(fmt.Sprintf("smes=%d", n), func(b *testing.B) {
+			s := thesis(b)
+			if err := s.Resolve([]string{fmt.Sprintf("synthetic.smes=%d", n),
+				fmt.Sprintf("synthetic.networks=%d", max(1, n/8000))}, "scaling"); err != nil {
+				b.Fatal(err)
+			}
+			w, err := New(s, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for range 20 {
+				w.Step()
+			}
+			rows := make([]StepStats, 0, w.Rows())
+			b.ResetTimer()
+			for b.Loop() {
+				w.Step()
+				rows = w.Collect(rows[:0])
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w.Firms.N), "ns/SME")
 		})
 	}
 }

@@ -17,28 +17,42 @@ const BlockSize = 4096
 // worker holds what one goroutine needs while updating firms: a generator it
 // reseeds per firm, scratch space and its own counters, merged after each
 // phase.
+//
+// Everything a worker writes in its inner loops lives inside the struct or in
+// slices padded to whole cache lines, so two workers never write the same
+// cache line (false sharing made two workers slower than one).
 type worker struct {
-	src     *rand.PCG
+	_       [cacheLine]byte
+	src     rand.PCG
 	r       *rand.Rand
 	scratch []float64
 	acc     [][2]Accum // per network; nil in network phases, which count into the network
 	mkt     []MarketAcc
 	present []int // firms at stage >= 1 per market, counted by Collect
+	_       [cacheLine]byte
 }
 
+const cacheLine = 64
+
 func newWorker(markets, networks int, ownAcc bool) *worker {
-	wk := &worker{src: rand.NewPCG(0, 0), scratch: make([]float64, markets), mkt: make([]MarketAcc, markets),
-		present: make([]int, markets)}
-	wk.r = rand.New(wk.src)
+	wk := &worker{scratch: padded[float64](markets), mkt: padded[MarketAcc](markets), present: padded[int](markets)}
+	wk.r = rand.New(&wk.src)
 	if ownAcc {
-		wk.acc = make([][2]Accum, networks)
+		wk.acc = padded[[2]Accum](networks)
 	}
 	return wk
 }
 
+// padded makes a slice of n elements with a cache line of unused memory on
+// each side.
+func padded[T any](n int) []T {
+	const pad = cacheLine // elements, at least a cache line of any T
+	return make([]T, n+2*pad)[pad : pad+n : pad+n]
+}
+
 // stream reseeds the worker's generator for firm i in one phase and step.
 func (wk *worker) stream(w *World, i int, kind, step uint64) *rand.Rand {
-	rng.Reseed(wk.src, w.seed, kind, w.Firms.Key[i], step)
+	rng.Reseed(&wk.src, w.seed, kind, w.Firms.Key[i], step)
 	return wk.r
 }
 

@@ -70,7 +70,7 @@ func (w *World) fund(t int) {
 	fp := &w.S.Funding
 	for k := range w.Networks {
 		ns := &w.Networks[k]
-		rng.Reseed(ns.src, w.seed, rng.KindNetwork, uint64(k), uint64(t))
+		rng.Reseed(&ns.src, w.seed, rng.KindNetwork, uint64(k), uint64(t))
 		ns.Events = [NumChannels]int{}
 		ns.SpentNOK, ns.PeerShares = 0, 0
 		ns.Acc = [2]Accum{}

@@ -110,7 +110,7 @@ type NetworkState struct {
 	PeerShares  int
 	Acc         [2]Accum // this quarter, by Group
 
-	src      *rand.PCG  // reseeded each step (rng.Reseed)
+	src      rand.PCG   // reseeded each step (rng.Reseed); a value, so networks never share a cache line
 	rng      *rand.Rand // draws from src
 	swap     func(a, b int)
 	sector   int
@@ -313,7 +313,6 @@ func (w *World) initNetwork(k, first int) int {
 		FoundedStep: int(scenarios.NewQuarter(p.Founded, 1) - w.S.Start),
 		Partners:    make([]float64, M), Focus: make([]float64, M), Priority: make([]float64, M),
 		Served: make([]bool, M), weights: make([]float64, M),
-		src: rand.NewPCG(0, 0),
 	}
 	for m, mk := range w.S.Markets {
 		ns.Partners[m] = p.Partners[mk.ID]
@@ -341,7 +340,7 @@ func (w *World) initNetwork(k, first int) int {
 		i++
 	}
 	ns.order = make([]int32, 0, len(ns.Members))
-	ns.rng = rand.New(ns.src)
+	ns.rng = rand.New(&ns.src)
 	ns.swap = func(a, b int) { ns.order[a], ns.order[b] = ns.order[b], ns.order[a] }
 	ns.sector = int(sector)
 	return i

@@ -29,6 +29,19 @@ type Scenario struct {
 	Markets    []Market    `toml:"market"`
 	Archetypes []Archetype `toml:"archetype"`
 	Networks   []Network   `toml:"network"`
+	Synthetic  Synthetic   `toml:"synthetic"`
+}
+
+// Synthetic asks for a generated population: when SMEs > 0, Expand replaces
+// the networks with Networks synthetic networks holding SMEs members in all,
+// each drawn from one of the scenario's networks as a template (issue "scale";
+// the thesis networks by default).
+type Synthetic struct {
+	SMEs          int     `toml:"smes" unit:"firms" min:"0" max:"1000000000" doc:"member SMEs to generate; 0 keeps the listed networks"`
+	Networks      int     `toml:"networks" unit:"networks" min:"0" max:"10000000" doc:"synthetic networks to generate"`
+	Seed          int     `toml:"seed" unit:"seed" min:"0" max:"9007199254740992" doc:"seed of the generator (independent of the run's seed)"`
+	SizeSpread    float64 `toml:"size_spread" unit:"log-sd" min:"0" max:"3" doc:"log-normal spread of network sizes around SMEs/networks (assumed; the thesis networks have 60 to 180 members, T3.5)"`
+	FundingSpread float64 `toml:"funding_spread" unit:"log-sd" min:"0" max:"3" doc:"log-normal spread of funding per member around the template network's (assumed)"`
 }
 
 // Steps is the number of quarterly steps from Start to End inclusive.

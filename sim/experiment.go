@@ -60,11 +60,8 @@ func (d *Design) Scenarios() ([]*scenarios.Scenario, error) {
 	out := make([]*scenarios.Scenario, len(d.Points))
 	for k, p := range d.Points {
 		s := d.Base.Clone()
-		if err := s.SetAll(p.Set); err != nil {
+		if err := s.Resolve(p.Set, fmt.Sprintf("%s with point %q", d.Base.Name, p.Label)); err != nil {
 			return nil, fmt.Errorf("point %q: %w", p.Label, err)
-		}
-		if err := s.Validate(fmt.Sprintf("%s with point %q", d.Base.Name, p.Label)); err != nil {
-			return nil, err
 		}
 		out[k] = s
 	}

@@ -63,7 +63,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		DisableSliceFlagSeparator: true,
 		ExitErrHandler:            func(*cli.Context, error) {}, // only main exits
 		Commands: []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
-			sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr),
+			sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), generateCommand(stderr),
 			plotCommand(stdout, stderr), scenariosCommand(stdout)},
 	}
 	err := app.RunContext(ctx, args)

@@ -123,13 +123,12 @@ func loadScenario(nameOrFile string, sets []string) (*scenarios.Scenario, string
 		return nil, "", err
 	}
 	source := nameOrFile
-	if err := s.SetAll(sets); err != nil {
-		return nil, "", err
-	}
+	file := nameOrFile
 	if len(sets) > 0 {
-		if err := s.Validate(nameOrFile + " after --set"); err != nil {
-			return nil, "", err
-		}
+		file += " after --set"
+	}
+	if err := s.Resolve(sets, file); err != nil {
+		return nil, "", err
 	}
 	return s, source, nil
 }
