@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -34,6 +36,15 @@ func FuzzParse(f *testing.F) {
 			}
 			if err.Error() == "" {
 				t.Fatal("empty error message")
+			}
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				lines := bytes.Count(data, []byte("\n")) + 1
+				for _, p := range ve.Problems {
+					if p.Line < 0 || p.Line > lines {
+						t.Fatalf("problem %+v at a line outside the file's %d", p, lines)
+					}
+				}
 			}
 			return
 		}

@@ -8,7 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -76,6 +79,10 @@ func Parse(data []byte, file string) (*Scenario, error) {
 		return nil, err
 	}
 	if err := s.Validate(file); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.setLines(locateKeys(data))
+		}
 		return nil, err
 	}
 	return s, nil
@@ -86,7 +93,7 @@ func decode(data []byte, file string) (*Scenario, error) {
 		Base string `toml:"base"`
 	}
 	if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&head); err != nil {
-		return nil, parseError(file, err)
+		return nil, parseError(file, data, err)
 	}
 	s := &Scenario{}
 	if head.Base != "" {
@@ -101,9 +108,9 @@ func decode(data []byte, file string) (*Scenario, error) {
 	}
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(s)
 	if err != nil {
-		return nil, parseError(file, err)
+		return nil, parseError(file, data, err)
 	}
-	if err := undecoded(file, md, s); err != nil {
+	if err := undecoded(file, data, md, s); err != nil {
 		return nil, err
 	}
 	s.Base = head.Base
@@ -132,7 +139,7 @@ func clearLists(s *Scenario, data []byte) {
 	}
 }
 
-func parseError(file string, err error) error {
+func parseError(file string, data []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		field := pe.LastKey
@@ -141,25 +148,133 @@ func parseError(file string, err error) error {
 		}
 		return fmt.Errorf("scenario %s: line %d: field %s: %s", file, pe.Position.Line, field, pe.Message)
 	}
+	if line, field, msg, ok := typeError(data, err); ok {
+		return fmt.Errorf("scenario %s: line %d: field %s: %s", file, line, field, msg)
+	}
 	return fmt.Errorf("scenario %s: %w", file, err)
 }
 
+// decodeErrRE matches BurntSushi/toml's errors for a value of the wrong type:
+// `toml: line 408 (last key "network.members"): incompatible types: ...`.
+var decodeErrRE = regexp.MustCompile(`(?s)^toml: (?:line \d+ )?\(last key ("(?:[^"\\]|\\.)*")\): (.+)$`)
+
+// typeError finds the value a type error is about. The library gives the line
+// of the key's last definition, which in a list such as [[network]] is the
+// last element's, not the one with the wrong type: typeError reports the
+// first definition whose value does not fit the field, named by its
+// element's id.
+func typeError(data []byte, err error) (line int, field, msg string, ok bool) {
+	m := decodeErrRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0, "", "", false
+	}
+	key, uerr := strconv.Unquote(m[1])
+	if uerr != nil {
+		return 0, "", "", false
+	}
+	var parts toml.Key
+	for _, p := range strings.Split(key, ".") {
+		parts = append(parts, strings.Trim(p, `"`))
+	}
+	t := fieldType(parts)
+	kl := locateKeys(data)
+	es := kl.raw[parts.String()]
+	for _, e := range es {
+		if t != nil && !fits(t, e.kind) {
+			return e.line, e.named, m[2], true
+		}
+	}
+	if len(es) == 1 {
+		return es[0].line, es[0].named, m[2], true
+	}
+	return 0, "", "", false
+}
+
+// fieldType is the Go type the TOML key path decodes into, nil if none.
+func fieldType(key toml.Key) reflect.Type {
+	t := reflect.TypeOf(Scenario{})
+	for _, k := range key {
+		for t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			t = t.Elem()
+			continue
+		case reflect.Struct:
+		default:
+			return nil
+		}
+		found := false
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if name, _, _ := strings.Cut(f.Tag.Get("toml"), ","); name == k {
+				t, found = f.Type, true
+				break
+			}
+		}
+		if !found {
+			return nil
+		}
+	}
+	return t
+}
+
+// fits reports whether a TOML value of kind k can decode into type t.
+func fits(t reflect.Type, k valueKind) bool {
+	if k == kindUnknown {
+		return true
+	}
+	switch {
+	case t == quarterType:
+		return k == kindString
+	case t.Kind() == reflect.Float64:
+		return k == kindFloat || k == kindInt
+	case t.Kind() == reflect.Int:
+		return k == kindInt
+	case t.Kind() == reflect.Bool:
+		return k == kindBool
+	case t.Kind() == reflect.String:
+		return k == kindString
+	case t.Kind() == reflect.Map || t.Kind() == reflect.Struct:
+		return k == kindTable
+	case t.Kind() == reflect.Slice:
+		return k == kindArray || k == kindTable
+	}
+	return true
+}
+
 // undecoded rejects keys the Scenario struct does not have, suggesting the
-// nearest valid key.
-func undecoded(file string, md toml.MetaData, s *Scenario) error {
+// nearest valid key. Each problem has the key's line in data, and keys in
+// list elements are named by the element's id ("network.cwn.stream.arena.x",
+// not "network.stream.x").
+func undecoded(file string, data []byte, md toml.MetaData, s *Scenario) error {
 	keys := md.Undecoded()
 	if len(keys) == 0 {
 		return nil
 	}
 	valid := s.Params()
+	kl := locateKeys(data)
+	// MetaData lists a key once per definition, in file order, with the same
+	// path for every element of a list: the n-th undecoded definition of a
+	// path is its n-th definition in the file, since a key the Scenario does
+	// not have is undecoded wherever it appears.
+	seen := map[string]int{}
 	var ps problems
 	for _, k := range keys {
 		field := k.String()
+		n := seen[field]
+		seen[field]++
 		msg := "unknown field"
 		if hint := nearestKey(field, valid); hint != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", hint)
 		}
+		line := 0
+		if e, ok := kl.occurrence(k, n); ok {
+			field, line = e.named, e.line
+		}
 		ps.add(field, "%s", msg)
+		ps.list[len(ps.list)-1].Line = line
 	}
 	return &ValidationError{File: file, Problems: ps.list}
 }

@@ -8,8 +8,9 @@ import (
 
 // Problem is one invalid field.
 type Problem struct {
-	Field string
+	Field string // dotted key, as Scenario.Params names it
 	Msg   string
+	Line  int // 1-based line of the field in the file; 0 if unknown (inherited from the base, or set by --set)
 }
 
 // ValidationError lists every problem found in a scenario at once.
@@ -22,9 +23,31 @@ func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "scenario %s: %d invalid field(s):", e.File, len(e.Problems))
 	for _, p := range e.Problems {
-		fmt.Fprintf(&b, "\n  %s: %s", p.Field, p.Msg)
+		b.WriteString("\n  ")
+		if p.Line > 0 {
+			fmt.Fprintf(&b, "line %d: ", p.Line)
+		}
+		fmt.Fprintf(&b, "%s: %s", p.Field, p.Msg)
 	}
 	return b.String()
+}
+
+// setLines fills in the line of every problem whose field the file sets.
+// A duplicate id is reported at its second (third, ...) definition.
+func (e *ValidationError) setLines(kl *keyLines) {
+	dups := map[string]int{}
+	for i := range e.Problems {
+		p := &e.Problems[i]
+		if p.Line != 0 {
+			continue
+		}
+		if p.Msg == msgDuplicateID {
+			dups[p.Field]++
+			p.Line = kl.nth(p.Field, dups[p.Field])
+			continue
+		}
+		p.Line = kl.line(p.Field)
+	}
 }
 
 type problems struct{ list []Problem }
@@ -120,6 +143,8 @@ func (s *Scenario) checkStages(ps *problems) {
 	}
 }
 
+const msgDuplicateID = "duplicate id"
+
 func uniqueIDs(ps *problems, field string, n int, id func(int) string) map[string]bool {
 	seen := make(map[string]bool, n)
 	for i := 0; i < n; i++ {
@@ -130,7 +155,7 @@ func uniqueIDs(ps *problems, field string, n int, id func(int) string) map[strin
 		case strings.ContainsAny(v, ". ="):
 			ps.add(fmt.Sprintf("%s.%s.id", field, v), "must not contain '.', ' ' or '='")
 		case seen[v]:
-			ps.add(fmt.Sprintf("%s.%s.id", field, v), "duplicate id")
+			ps.add(fmt.Sprintf("%s.%s.id", field, v), msgDuplicateID)
 		}
 		seen[v] = true
 	}
