@@ -129,30 +129,33 @@ func BenchmarkStepWorkers(b *testing.B) {
 
 // BenchmarkStepScaling measures one step of synthetic populations from 1,000
 // to 10,000,000 SMEs (networks of about 8,000 members, as in the europe
-// preset) on one worker: the cost per SME should stay flat. Run with
+// preset) on 1 and 2 workers: the cost per SME should stay flat. Run with
 // -bench StepScaling -benchtime 3x; the 10 M case needs about 3.5 GB.
 func BenchmarkStepScaling(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000, 10_000_000} {
-		b.Run(fmt.Sprintf("smes=%d", n), func(b *testing.B) {
-			s := thesis(b)
-			if err := s.Resolve([]string{fmt.Sprintf("synthetic.smes=%d", n),
-				fmt.Sprintf("synthetic.networks=%d", max(1, n/8000))}, "scaling"); err != nil {
-				b.Fatal(err)
-			}
-			w, err := New(s, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for range 20 {
-				w.Step()
-			}
-			rows := make([]StepStats, 0, w.Rows())
-			b.ResetTimer()
-			for b.Loop() {
-				w.Step()
-				rows = w.Collect(rows[:0])
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w.Firms.N), "ns/SME")
-		})
+		s := thesis(b)
+		if err := s.Resolve([]string{fmt.Sprintf("synthetic.smes=%d", n),
+			fmt.Sprintf("synthetic.networks=%d", max(1, n/8000))}, "scaling"); err != nil {
+			b.Fatal(err)
+		}
+		w, err := New(s, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range 20 {
+			w.Step()
+		}
+		rows := make([]StepStats, 0, w.Rows())
+		for _, workers := range []int{1, 2} {
+			w.SetWorkers(workers)
+			b.Run(fmt.Sprintf("smes=%d/workers=%d", n, workers), func(b *testing.B) {
+				for b.Loop() {
+					w.Step()
+					rows = w.Collect(rows[:0])
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w.Firms.N), "ns/SME")
+			})
+		}
+		w.Close()
 	}
 }

@@ -151,9 +151,11 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 		if wts == nil {
 			wts = w.outboundWeights(wk, i)
 		}
-		w.addContact(wk, i, pick(wts, sum(wts), r.Float64()), src, t)
+		if total := sum(wts); total > 0 { // no market of interest, no contact
+			w.addContact(wk, i, pick(wts, total, r.Float64()), src, t)
+		}
 	}
-	if r.Float64() < hz[SrcInbound] {
+	if r.Float64() < hz[SrcInbound] && w.attrSum[f.Sector[i]] > 0 {
 		// Distributors approach the firm from markets in proportion to
 		// attractiveness, whatever the distance (T4.4.3, D4+D5).
 		M := f.M

@@ -506,6 +506,35 @@ func SensitivityBars(indices *Table) Figure {
 	return f
 }
 
+// Scaling is the performance figure: cost per SME and step against the
+// number of SMEs, on log-log axes, from scaling.csv (columns smes and
+// ns_per_sme, one row per measurement; several workers give several series).
+func Scaling(t *Table) Figure {
+	si, ci, wi := t.Col("smes"), t.Col("ns_per_sme"), t.Col("workers")
+	byWorkers := map[string]*Series{}
+	var order []string
+	for _, r := range t.Rows {
+		w := "1"
+		if wi >= 0 {
+			w = r[wi]
+		}
+		s, ok := byWorkers[w]
+		if !ok {
+			s = &Series{Name: w + " worker(s)"}
+			byWorkers[w] = s
+			order = append(order, w)
+		}
+		s.X, s.Y = append(s.X, num(r[si])), append(s.Y, num(r[ci]))
+	}
+	f := Figure{Name: "perf-scaling", Kind: Points, LogLog: true,
+		Title:  "Cost per SME and step is flat in population size",
+		XLabel: "SMEs (log scale)", YLabel: "ns per SME and step (log scale)"}
+	for _, w := range order {
+		f.Series = append(f.Series, *byWorkers[w])
+	}
+	return f
+}
+
 // FromDir builds every figure the CSV files in dir allow: steps.csv,
 // firms.csv, entries.csv (run, reproduce), compare.csv, runs.csv of a
 // two-parameter sweep, indices.csv.
@@ -545,6 +574,10 @@ func FromDir(dir string) ([]Figure, error) {
 	if t, err := ReadTable(filepath.Join(dir, "runs.csv")); err == nil && t.Col("point") == 0 && t.Col("rep") == 3 {
 		found = true // point, two varied keys, rep: a two-parameter sweep
 		figs = append(figs, SweepHeatmap(t, t.Header[1], t.Header[2], "entrant_share"))
+	}
+	if t, err := ReadTable(filepath.Join(dir, "scaling.csv")); err == nil && t.Has("smes", "ns_per_sme") {
+		found = true
+		figs = append(figs, Scaling(t))
 	}
 	if !found {
 		return nil, fmt.Errorf("%s: no rinsim output to plot (want steps.csv, firms.csv, entries.csv, compare.csv, indices.csv or a two-parameter sweep's runs.csv)", dir)

@@ -80,6 +80,7 @@ type Figure struct {
 	Categories []string // Bars: the groups along x
 	Grid       *Grid    // Heatmap
 	ZLabel     string   // Heatmap: what colour means
+	LogLog     bool     // logarithmic x and y axes
 }
 
 // Palette is the Okabe and Ito (2008) colour-blind-safe palette, black last.
@@ -124,6 +125,10 @@ func (f Figure) Plot() (*plot.Plot, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", f.Name, err)
+	}
+	if f.LogLog {
+		p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+		p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
 	}
 	return p, nil
 }

@@ -188,3 +188,16 @@ func TestFromDirNeedsOutputs(t *testing.T) {
 		t.Error("an empty folder gave figures")
 	}
 }
+
+func TestScalingFigure(t *testing.T) {
+	f := Scaling(table(t, `smes,workers,ns_per_sme
+1000,1,300
+1000000,1,310
+1000000,2,160`))
+	if !f.LogLog || len(f.Series) != 2 || f.Series[0].Len() != 2 || f.Series[1].Y[0] != 160 {
+		t.Errorf("scaling figure %+v: want log-log, one series per worker count", f)
+	}
+	if _, err := f.Save(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+}

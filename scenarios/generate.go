@@ -92,11 +92,12 @@ func (s *Scenario) synthNetwork(r *rand.Rand, t Network, id string, members int)
 	for k, st := range t.Streams {
 		st.NOKPerYear *= perMember
 		// Shift the window with the founding year; a stream that runs to the
-		// end (a county's) keeps running.
+		// end (a county's) keeps running, one that ended before the start
+		// stays ended.
 		if st.To < endY {
-			st.To = clampInt(st.To+shift, startY, endY)
+			st.To += shift
 		}
-		st.From = clampInt(st.From+shift, startY, st.To)
+		st.From = min(st.From+shift, st.To)
 		n.Streams[k] = st
 	}
 	return n

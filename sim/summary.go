@@ -20,8 +20,8 @@ type Summary struct {
 	// the start (comparison), over firms that entered; NaN if none did.
 	MeanQuartersToFirstEntry float64
 	MaxChannels              int
-	MeanChannels             float64 // mean channels offered per quarter since founding
-	ParticipationRate        float64 // mean share of firms attending an event per quarter, since founding
+	MeanChannels             float64 // mean channels offered per funded quarter
+	ParticipationRate        float64 // mean share of firms attending an event per quarter with funding or channels
 	RINContactShare          float64 // share of contacts that came from network channels
 	PeerSharesPerMember      float64
 	MeanFirstEntryDistance   float64 // psychic distance of first entries; NaN if none

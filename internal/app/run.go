@@ -27,9 +27,10 @@ func runCommand(stdout, stderr io.Writer) *cli.Command {
 		Name:      "run",
 		Usage:     "simulate one scenario with one seed and write its results",
 		UsageText: "rinsim run [--scenario NAME|FILE] [--seed N] [--out DIR] [--set key=value ...] [--force]",
-		Description: "Prints a summary table per network and writes summary.csv, steps.csv, firms.csv and\n" +
+		Description: "Prints a summary table per network and writes summary.csv, steps.csv, markets.csv,\n" +
+			"firms.csv, entries.csv (per-firm files up to 100,000 firms unless --per-firm yes) and\n" +
 			"manifest.json to DIR (default out/<scenario>-<seed>). The same scenario and seed give\n" +
-			"byte-identical files.\n\n" +
+			"byte-identical files, whatever --workers is.\n\n" +
 			"Example:\n   rinsim run --scenario thesis --seed 7 --set funding.cwn.scale=2 --out out/cwn-double",
 		Flags: []cli.Flag{
 			scenarioFlag,

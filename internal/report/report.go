@@ -1,5 +1,6 @@
 // Package report writes the results of a run: summary.csv, steps.csv,
-// firms.csv, manifest.json and the summary table printed to the terminal.
+// markets.csv, firms.csv, entries.csv, manifest.json and the summary table
+// printed to the terminal, and streams the rows of experiments.
 package report
 
 import (
