@@ -50,9 +50,10 @@ func padded[T any](n int) []T {
 	return make([]T, n+2*pad)[pad : pad+n : pad+n]
 }
 
-// stream reseeds the worker's generator for firm i in one phase and step.
-func (wk *worker) stream(w *World, i int, kind, step uint64) *rand.Rand {
-	rng.Reseed(&wk.src, w.seed, kind, w.Firms.Key[i], step)
+// stream reseeds the worker's generator for firm i under a phase's step key
+// (rng.StepKey of the seed, the phase's stream kind and the step).
+func (wk *worker) stream(w *World, i int, stepKey uint64) *rand.Rand {
+	rng.ReseedKey(&wk.src, stepKey, w.Firms.Key[i])
 	return wk.r
 }
 

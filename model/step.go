@@ -119,8 +119,9 @@ func (w *World) setFocus(ns *NetworkState, year int) {
 // market and its readiness to take part in network activities this quarter.
 func (w *World) firmRange(wk *worker, lo, hi int) {
 	t := w.T
+	key := rng.StepKey(w.seed, rng.KindFirms, uint64(t))
 	for i := lo; i < hi; i++ {
-		w.firmQuarter(wk, i, t, wk.stream(w, i, rng.KindFirms, uint64(t)))
+		w.firmQuarter(wk, i, t, wk.stream(w, i, key))
 	}
 }
 
@@ -234,8 +235,9 @@ func (w *World) spend(i int, nok float64) { w.Firms.Spent[i] += float32(nok) }
 // firm by firm.
 func (w *World) commitRange(wk *worker, lo, hi int) {
 	t := w.T
+	key := rng.StepKey(w.seed, rng.KindCommit, uint64(t))
 	for i := lo; i < hi; i++ {
-		w.commit(wk, i, t)
+		w.commit(wk, i, t, key)
 		w.learn(i)
 	}
 }
@@ -245,7 +247,7 @@ func (w *World) commitRange(wk *worker, lo, hi int) {
 // 1-prod(1-p_m), and the market is then chosen in proportion to p_m, so no
 // market is favoured by its position in the list. Only markets where the
 // firm has contacts can have an opportunity, so only those are visited.
-func (w *World) commit(wk *worker, i, t int) {
+func (w *World) commit(wk *worker, i, t int, key uint64) {
 	f := &w.Firms
 	if f.Stepped[i] || f.Known[i] == 0 {
 		return // one commitment step per quarter at most; no contact, no opportunity
@@ -285,7 +287,7 @@ func (w *World) commit(wk *worker, i, t int) {
 	if total == 0 {
 		return
 	}
-	r := wk.stream(w, i, rng.KindCommit, uint64(t))
+	r := wk.stream(w, i, key)
 	if r.Float64() >= 1-none {
 		return
 	}

@@ -396,7 +396,7 @@ func FirmKey(network int, g Group, j int) uint64 {
 func (w *World) initFirm(i, k int, sector uint8, mix []float64) {
 	s := w.S
 	f := &w.Firms
-	r := w.workers[0].stream(w, i, rng.KindInit, 0)
+	r := w.workers[0].stream(w, i, rng.StepKey(w.seed, rng.KindInit, 0))
 	a := sort.SearchFloat64s(mix, r.Float64())
 	a = min(a, len(mix)-1)
 	arch := &s.Archetypes[a]

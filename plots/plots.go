@@ -129,6 +129,9 @@ func (f Figure) Plot() (*plot.Plot, error) {
 	if f.LogLog {
 		p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 		p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+		// Whole decades, so that the log ticks carry labels.
+		p.Y.Min = math.Pow(10, math.Floor(math.Log10(p.Y.Min)))
+		p.Y.Max = math.Pow(10, math.Ceil(math.Log10(p.Y.Max)))
 	}
 	return p, nil
 }
