@@ -46,8 +46,8 @@ func WriteSummary(w io.Writer, sums []sim.Summary) error {
 
 // StepsHeader is the header of steps.csv.
 func StepsHeader(stages []scenarios.Stage) []string {
-	h := []string{"step", "quarter", "network", "group", "firms", "funding_nok", "event_budget_nok", "spent_nok",
-		"fte", "channels", "intensity"}
+	h := []string{"step", "quarter", "network", "funding_nok", "channels", "group", "firms", "event_budget_nok",
+		"spent_nok", "fte", "intensity"}
 	for _, c := range model.ChannelNames() {
 		h = append(h, "events_"+c)
 	}
@@ -80,8 +80,8 @@ func StepRecord(s *scenarios.Scenario, st model.StepStats) []string {
 		return num(float64(n) / float64(st.Firms))
 	}
 	rec := []string{itoa(st.Step), (s.Start + scenarios.Quarter(st.Step)).String(),
-		s.Networks[st.Network].ID, st.Group.String(), itoa(st.Firms), num(st.FundingNOK),
-		num(st.BudgetNOK), num(st.SpentNOK), num(st.FTE), itoa(st.Channels), num(st.Intensity)}
+		s.Networks[st.Network].ID, num(st.FundingNOK), itoa(st.Channels), st.Group.String(), itoa(st.Firms),
+		num(st.BudgetNOK), num(st.SpentNOK), num(st.FTE), num(st.Intensity)}
 	for _, e := range st.Events {
 		rec = append(rec, itoa(e))
 	}
