@@ -261,12 +261,7 @@ func SharingVsChannelsByBudget(cmp *Table) Figure {
 		if r[gi] != "member" || (r[mi] != "mean_channels" && r[mi] != "peer_shares_per_member") {
 			continue
 		}
-		dose := math.NaN()
-		if r[si] == "baseline" {
-			dose = 1
-		} else if m := doseLabel.FindStringSubmatch(r[si]); m != nil && m[1] == r[ni] {
-			dose = num(m[2])
-		}
+		dose := doseOf(r[si], r[ni])
 		if math.IsNaN(dose) {
 			continue
 		}
@@ -385,6 +380,18 @@ func UppsalaPath(entries *Table) Figure {
 
 var doseLabel = regexp.MustCompile(`^(.+)-x([0-9.]+)$`)
 
+// doseOf is the funding multiplier of a budget scenario for network: 1 for
+// the baseline, f for "<network>-x<f>", NaN for any other scenario.
+func doseOf(scenario, network string) float64 {
+	if scenario == "baseline" {
+		return 1
+	}
+	if m := doseLabel.FindStringSubmatch(scenario); m != nil && m[1] == network {
+		return num(m[2])
+	}
+	return math.NaN()
+}
+
 // DoseResponse is figure 2: entrant share against each network's funding
 // multiplier, from a compare.csv with the built-in budget scenarios.
 func DoseResponse(cmp *Table, metric string) Figure {
@@ -396,12 +403,7 @@ func DoseResponse(cmp *Table, metric string) Figure {
 		if r[gi] != "member" || r[mi] != metric {
 			continue
 		}
-		dose := math.NaN()
-		if r[si] == "baseline" {
-			dose = 1
-		} else if m := doseLabel.FindStringSubmatch(r[si]); m != nil && m[1] == r[ni] {
-			dose = num(m[2])
-		}
+		dose := doseOf(r[si], r[ni])
 		if math.IsNaN(dose) {
 			continue
 		}
