@@ -48,7 +48,7 @@ func runCommand(stdout, stderr io.Writer) *cli.Command {
 
 func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if c.NArg() > 0 {
-		return fmt.Errorf("run: unexpected argument %q (flags go before nothing else; see rinsim run --help)", c.Args().First())
+		return fmt.Errorf("run: unexpected argument %q: give the scenario with --scenario (see rinsim run --help)", c.Args().First())
 	}
 	s, source, err := loadScenario(c.String("scenario"), c.StringSlice("set"))
 	if err != nil {
