@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
 )
 
 // Problem is one invalid field.
@@ -152,8 +153,8 @@ func uniqueIDs(ps *problems, field string, n int, id func(int) string) map[strin
 		switch {
 		case v == "":
 			ps.add(fmt.Sprintf("%s[%d].id", field, i), "must not be empty")
-		case strings.ContainsAny(v, ". ="):
-			ps.add(fmt.Sprintf("%s.%s.id", field, v), "must not contain '.', ' ' or '='")
+		case strings.ContainsAny(v, ". =,\"") || strings.IndexFunc(v, unicode.IsControl) >= 0:
+			ps.add(fmt.Sprintf("%s.%s.id", field, v), "must not contain '.', ' ', '=', ',', '\"' or control characters")
 		case seen[v]:
 			ps.add(fmt.Sprintf("%s.%s.id", field, v), msgDuplicateID)
 		}

@@ -93,6 +93,9 @@ type DesignInfo struct {
 // Run executes the experiment and returns the number of jobs run now (not
 // resumed).
 func Run(ctx context.Context, cfg *Config) (int, error) {
+	if err := cfg.checkKeys(); err != nil {
+		return 0, err
+	}
 	scns, err := cfg.Design.Scenarios()
 	if err != nil {
 		return 0, err
@@ -120,6 +123,23 @@ func Run(ctx context.Context, cfg *Config) (int, error) {
 		err = cerr
 	}
 	return total - done, err
+}
+
+// checkKeys: the first key column must hold each point's label, and labels
+// must be unique, because Merge finds a point's rows by it.
+func (cfg *Config) checkKeys() error {
+	seen := map[string]bool{}
+	for p, pt := range cfg.Design.Points {
+		v := cfg.KeyValues(p)
+		if len(v) == 0 || v[0] != pt.Label || len(v) != len(cfg.KeyColumns) {
+			return fmt.Errorf("experiment: the first key column must be the point label (point %d)", p)
+		}
+		if seen[pt.Label] {
+			return fmt.Errorf("experiment: point label %q is used twice", pt.Label)
+		}
+		seen[pt.Label] = true
+	}
+	return nil
 }
 
 func (cfg *Config) shardJobs() []sim.Job {

@@ -37,6 +37,7 @@ func (b *Bar) Update(done, total int) {
 	if b == nil || total <= 0 {
 		return
 	}
+	done = min(max(done, 0), total)
 	t := b.now()
 	elapsed := t.Sub(b.start)
 	if elapsed < b.delay || (t.Sub(b.last) < b.period && done < total) {

@@ -80,30 +80,22 @@ func completeRows(data []byte, header []string, path string) ([][]string, error)
 	return recs[1:], nil
 }
 
-// Truncate keeps the header and the given rows and opens the file for
-// appending.
+// Truncate rewrites the file with the header and the given rows, then opens
+// it for appending. Rewriting, rather than cutting at a computed length,
+// keeps the file right whatever the fields contain.
 func (s *Stream) Truncate(header []string, keep [][]string) error {
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	cw.Write(header)
-	cw.WriteAll(keep)
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_TRUNC, 0)
 	if err != nil {
 		return err
 	}
-	if err := f.Truncate(int64(buf.Len())); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Seek(0, io.SeekEnd); err != nil {
-		f.Close()
-		return err
-	}
 	s.f, s.w = f, csv.NewWriter(f)
-	return nil
+	if err := s.w.Write(header); err != nil {
+		return err
+	}
+	if err := s.w.WriteAll(keep); err != nil {
+		return err
+	}
+	return s.flush()
 }
 
 // WriteJob appends the rows of one job and flushes them to the file.
