@@ -203,7 +203,9 @@ func TestScenariosListAndShow(t *testing.T) {
 }
 
 func TestHelpHasExamples(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"scenarios", "show", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"generate", "--help"}, {"compare", "--help"},
+		{"sweep", "--help"}, {"sensitivity", "--help"}, {"merge", "--help"}, {"reproduce", "--help"}, {"plot", "--help"},
+		{"scenarios", "--help"}, {"scenarios", "list", "--help"}, {"scenarios", "show", "--help"}} {
 		stdout, _, code := execute(t, context.Background(), args...)
 		if code != 0 || !strings.Contains(stdout, "Example") {
 			t.Errorf("%v: exit %d, no example in:\n%s", args, code, stdout)

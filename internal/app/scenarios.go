@@ -12,13 +12,15 @@ import (
 
 func scenariosCommand(stdout io.Writer) *cli.Command {
 	return &cli.Command{
-		Name:  "scenarios",
-		Usage: "list the built-in scenarios or show one, resolved",
+		Name:        "scenarios",
+		Usage:       "list the built-in scenarios or show one, resolved",
+		Description: "Example:\n   rinsim scenarios list\n   rinsim scenarios show --params thesis",
 		Subcommands: []*cli.Command{
 			{
-				Name:      "list",
-				Usage:     "list the built-in scenarios",
-				UsageText: "rinsim scenarios list",
+				Name:        "list",
+				Usage:       "list the built-in scenarios",
+				UsageText:   "rinsim scenarios list",
+				Description: "Prints each built-in scenario's name, first and last quarter and description.\n\nExample:\n   rinsim scenarios list",
 				Action: func(c *cli.Context) error {
 					return listScenarios(stdout)
 				},
