@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -113,16 +114,10 @@ func runExperiment(c *cli.Context, cfg *experiment.Config) (int, error) {
 		return 0, err
 	}
 	n, err := experiment.Run(c.Context, cfg)
-	if err != nil && isInputError(err) {
+	if errors.Is(err, experiment.ErrOutput) {
 		return n, err
 	}
 	return n, failure(err)
-}
-
-func isInputError(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "holds a different experiment") || strings.Contains(msg, "--force") ||
-		strings.Contains(msg, "its columns differ")
 }
 
 // BudgetScenarios is the built-in comparison set for base: each network's

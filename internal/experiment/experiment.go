@@ -45,6 +45,15 @@ type Config struct {
 	Progress io.Writer // nil: silent
 }
 
+// ErrOutput marks a problem with the output folder that the user must
+// resolve (another experiment in it, foreign files, unreadable partial
+// results): an input error, not a failed run.
+var ErrOutput = errors.New("output folder")
+
+func outputError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrOutput}, args...)...)
+}
+
 // Shard selects part of a design: the points whose index modulo N is I.
 type Shard struct{ I, N int }
 
@@ -215,19 +224,19 @@ func prepareDir(cfg *Config, m *Manifest) error {
 	old, err := ReadManifest(cfg.Dir)
 	switch {
 	case err == nil && !cfg.Force && old.DesignHash != m.DesignHash:
-		return fmt.Errorf("%s holds a different experiment (design hash %.12s, this command %.12s): use another --out, or --force to replace it",
+		return outputError("%s holds a different experiment (design hash %.12s, this command %.12s): use another --out, or --force to replace it",
 			cfg.Dir, old.DesignHash, m.DesignHash)
 	case err == nil && !cfg.Force:
 		return nil // resume
 	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("%s: %w (use --force to replace it)", cfg.Dir, err)
+		return outputError("%s: %v (use --force to replace it)", cfg.Dir, err)
 	}
 	if cfg.Force {
 		if err := os.RemoveAll(cfg.Dir); err != nil {
 			return err
 		}
 	} else if entries, err := os.ReadDir(cfg.Dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%s: %w", cfg.Dir, atomicdir.ErrExists)
+		return fmt.Errorf("%w: %s: %w", ErrOutput, cfg.Dir, atomicdir.ErrExists)
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return err
@@ -281,13 +290,13 @@ func openOutputs(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job) (*outp
 	if errors.Is(err, os.ErrNotExist) {
 		return o.create(cfg, runsHeader, stepsHeader)
 	} else if err != nil {
-		return nil, err
+		return nil, outputError("%v", err)
 	}
 	o.runs = runs
 	var stepRows [][]string
 	if cfg.Steps {
 		if o.steps, stepRows, err = report.ResumeStream(cfg.Dir, "steps.csv", stepsHeader); err != nil {
-			return nil, err
+			return nil, outputError("%v", err)
 		}
 	}
 	keepRuns, keepSteps := 0, 0
@@ -342,7 +351,7 @@ func (o *outputs) replayComplete(cfg *Config, jobs []sim.Job, path string) (*out
 	for _, j := range jobs {
 		n := groups(scns[j.Point])
 		if at+n > len(rows) {
-			return nil, fmt.Errorf("%s: fewer rows than the design has runs; use --force to rerun", path)
+			return nil, outputError("%s: fewer rows than the design has runs; use --force to rerun", path)
 		}
 		if err := cfg.OnRows(j, rows[at:at+n]); err != nil {
 			return nil, err
