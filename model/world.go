@@ -114,8 +114,9 @@ type NetworkState struct {
 	rng      *rand.Rand // draws from src
 	swap     func(a, b int)
 	sector   int
-	maxPart  float64 // highest participation chance among members this quarter
-	row      int     // index of the members' row in a step's statistics; comparison row+1
+	mix      []float64 // cumulative archetype weights of its firms
+	maxPart  float64   // highest participation chance among members this quarter
+	row      int       // index of the members' row in a step's statistics; comparison row+1
 	eligible [NumChannels]bool
 	order    []int32 // members taking part this quarter, shuffled
 	cursor   int     // where the next event starts inviting in order
@@ -185,8 +186,14 @@ func (w *World) Close() {
 	w.pool = nil
 }
 
-// New builds the initial population of scenario s from master seed.
-func New(s *scenarios.Scenario, seed uint64) (*World, error) {
+// New builds the initial population of scenario s from master seed, with
+// one worker.
+func New(s *scenarios.Scenario, seed uint64) (*World, error) { return NewWorkers(s, seed, 1) }
+
+// NewWorkers is New with the given number of workers, which also set up the
+// firms in parallel (each firm draws from its own stream, so the population
+// is the same for any number). Call Close when done if workers > 1.
+func NewWorkers(s *scenarios.Scenario, seed uint64, workers int) (*World, error) {
 	w := &World{S: s}
 	w.flatten()
 	w.seed = seed
@@ -202,7 +209,7 @@ func New(s *scenarios.Scenario, seed uint64) (*World, error) {
 	}
 	w.Firms = newFirms(total, len(s.Markets))
 	w.Networks = make([]NetworkState, len(s.Networks))
-	w.SetWorkers(1)
+	w.SetWorkers(workers)
 	w.firmPhaseFn, w.networkPhaseFn, w.commitPhaseFn, w.collectFn = w.firmRange, w.networkRange, w.commitRange, w.collectRange
 	w.MarketAcc = make([]MarketAcc, len(s.Markets))
 	w.MarketPresent = make([]int, len(s.Markets))
@@ -215,6 +222,7 @@ func New(s *scenarios.Scenario, seed uint64) (*World, error) {
 			w.rows++
 		}
 	}
+	w.pool.run(w.workers, total, BlockSize, w.initRange)
 	return w, nil
 }
 
@@ -320,12 +328,12 @@ func (w *World) initNetwork(k, first int) int {
 	ns.FoundedStep = max(ns.FoundedStep, 0)
 	ns.eligible = w.eligibility(p)
 	sector := uint8(sort.SearchStrings(w.Sectors, p.Sector))
-	mix := archetypeCDF(w.S.Archetypes, p.Archetypes)
+	ns.mix = archetypeCDF(w.S.Archetypes, p.Archetypes)
 	steps := w.S.Steps()
 	i := first
 	for j := 0; j < p.Members; j++ {
 		w.Firms.Key[i] = FirmKey(k, GroupMember, j)
-		w.initFirm(i, k, sector, mix)
+		w.Firms.Network[i], w.Firms.Sector[i] = int32(k), sector
 		w.Firms.Group[i] = GroupMember
 		w.Firms.JoinStep[i] = int32(joinStep(j, p.InitialMembers, p.Members, ns.FoundedStep, steps))
 		ns.Members = append(ns.Members, int32(i))
@@ -333,7 +341,7 @@ func (w *World) initNetwork(k, first int) int {
 	}
 	for j := 0; j < p.NonMembers; j++ {
 		w.Firms.Key[i] = FirmKey(k, GroupComparison, j)
-		w.initFirm(i, k, sector, mix)
+		w.Firms.Network[i], w.Firms.Sector[i] = int32(k), sector
 		w.Firms.Group[i] = GroupComparison
 		w.Firms.JoinStep[i] = NoStep
 		ns.Comparison = append(ns.Comparison, int32(i))
@@ -393,22 +401,30 @@ func FirmKey(network int, g Group, j int) uint64 {
 	return uint64(network)<<33 | uint64(g)<<32 | uint64(j)
 }
 
-func (w *World) initFirm(i, k int, sector uint8, mix []float64) {
+// initRange draws the initial state of firms [lo, hi), each from its own
+// set-up stream.
+func (w *World) initRange(wk *worker, lo, hi int) {
+	key := rng.StepKey(w.seed, rng.KindInit, 0)
+	for i := lo; i < hi; i++ {
+		w.initFirm(wk, i, wk.stream(w, i, key))
+	}
+}
+
+func (w *World) initFirm(wk *worker, i int, r *rand.Rand) {
 	s := w.S
 	f := &w.Firms
-	r := w.workers[0].stream(w, i, rng.StepKey(w.seed, rng.KindInit, 0))
+	k := int(f.Network[i])
+	mix := w.Networks[k].mix
 	a := sort.SearchFloat64s(mix, r.Float64())
 	a = min(a, len(mix)-1)
 	arch := &s.Archetypes[a]
-	f.Network[i] = int32(k)
 	f.Archetype[i] = uint8(a)
-	f.Sector[i] = sector
 	f.Ambitious[i] = r.Float64() < s.Networks[k].AmbitionShare
 	f.Relevance[i] = float32(betaMean(r, s.Networks[k].EventRelevance, s.Firm.RelevanceConcentration))
 	f.Budget[i] = float32(distuv.LogNormal{Mu: math.Log(arch.BudgetNOK), Sigma: s.Firm.BudgetSpread, Src: r}.Rand())
 	f.General[i] = float32(arch.GeneralKnowledge)
 	f.Target[i] = -1
-	w.placePriorMarkets(i, arch.PriorMarkets, r)
+	w.placePriorMarkets(wk, i, arch.PriorMarkets, r)
 }
 
 // priorContacts is the number of business contacts a firm holds in each
@@ -417,7 +433,7 @@ const priorContacts = 2
 
 // placePriorMarkets puts an experienced firm at the agent stage in its first
 // markets, chosen as its own search would choose them.
-func (w *World) placePriorMarkets(i int, n float64, r *rand.Rand) {
+func (w *World) placePriorMarkets(wk *worker, i int, n float64, r *rand.Rand) {
 	f := &w.Firms
 	M := f.M
 	count := int(n)
@@ -426,7 +442,7 @@ func (w *World) placePriorMarkets(i int, n float64, r *rand.Rand) {
 	}
 	stage := min(2, len(w.stageCost)-1)
 	for ; count > 0; count-- {
-		wts := w.outboundWeights(w.workers[0], i)
+		wts := w.outboundWeights(wk, i)
 		total := 0.0
 		for m := range M {
 			if f.Stage[i*M+m] != 0 {

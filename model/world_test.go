@@ -321,3 +321,25 @@ func TestParallelStepDoesNotAllocate(t *testing.T) {
 		t.Errorf("parallel Step+Collect allocated %v times per step, want 0", allocs)
 	}
 }
+
+// TestParallelSetUpGivesTheSamePopulation: setting firms up on several
+// workers draws the same population as on one.
+func TestParallelSetUpGivesTheSamePopulation(t *testing.T) {
+	s := scaled(t, 20_000)
+	one := newWorld(t, s, 5)
+	three, err := NewWorkers(s, 5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer three.Close()
+	f, g := &one.Firms, &three.Firms
+	if !equalFloats(f.Budget, g.Budget) || !equalFloats(f.Relevance, g.Relevance) || !equalFloats(f.Knowledge, g.Knowledge) ||
+		!equalFloats(f.General, g.General) || !equalFloats(f.Committed, g.Committed) {
+		t.Fatal("3 workers set up a different population than 1")
+	}
+	for i := range f.N {
+		if f.Archetype[i] != g.Archetype[i] || f.Ambitious[i] != g.Ambitious[i] || f.Active[i] != g.Active[i] {
+			t.Fatalf("firm %d differs", i)
+		}
+	}
+}

@@ -40,14 +40,11 @@ func Run(ctx context.Context, s *scenarios.Scenario, seed uint64, opts *Options)
 	if opts == nil {
 		opts = &Options{}
 	}
-	w, err := model.New(s, seed)
+	w, err := model.NewWorkers(s, seed, max(opts.Workers, 1))
 	if err != nil {
 		return nil, fmt.Errorf("sim: %w", err)
 	}
-	if opts.Workers > 1 {
-		w.SetWorkers(opts.Workers)
-		defer w.Close()
-	}
+	defer w.Close()
 	total := s.Steps()
 	res := &Result{Scenario: s, Seed: seed, World: w,
 		Steps:   make([]model.StepStats, 0, total*w.Rows()),
