@@ -138,9 +138,8 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 	}
 	a := int(f.Archetype[i])
 	hz := &w.hazard[a]
-	var wts []float64 // search weights, computed only when a contact arrives
 	for _, src := range [...]Source{SrcBusiness, SrcSocial, SrcOther} {
-		if r.Float64() >= hz[src] {
+		if r.Float64() >= hz[src] || w.attrSum[f.Sector[i]] <= 0 { // no market of interest, no contact
 			continue
 		}
 		if src == SrcOther {
@@ -149,12 +148,7 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 			}
 			w.spend(i, fr.OtherCostNOK)
 		}
-		if wts == nil {
-			wts = w.outboundWeights(wk, i)
-		}
-		if total := sum(wts); total > 0 { // no market of interest, no contact
-			w.addContact(wk, i, pick(wts, total, r.Float64()), src, t)
-		}
+		w.addContact(wk, i, w.outboundMarket(wk, i, r), src, t)
 	}
 	if r.Float64() < hz[SrcInbound] && w.attrSum[f.Sector[i]] > 0 {
 		// Distributors approach the firm from markets in proportion to
@@ -169,6 +163,32 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 		arch := &w.S.Archetypes[a]
 		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousRate))
 	}
+}
+
+// maxRejections bounds outboundMarket's rejection loop; past it (only with
+// extreme distance aversion) the market is drawn from the exact weights.
+const maxRejections = 64
+
+// outboundMarket draws the market of a contact from firm i's own search,
+// with probability proportional to OutboundWeight, by rejection: a market is
+// proposed in proportion to its attractiveness and accepted with the
+// distance discount exp(-distance_aversion*d*(1-g)), which is at most 1.
+// This is exact and takes a few exponentials on average instead of one per
+// market. The firm's sector must have a market of interest.
+func (w *World) outboundMarket(wk *worker, i int, r *rand.Rand) int {
+	f := &w.Firms
+	M := f.M
+	sec := int(f.Sector[i])
+	row, total := w.attr[sec*M:(sec+1)*M], w.attrSum[sec]
+	c := 1 - float64(f.General[i])
+	for range maxRejections {
+		m := pick(row, total, r.Float64())
+		if r.Float64() < math.Exp(-c*w.daDistance[m]) {
+			return m
+		}
+	}
+	wts := w.outboundWeights(wk, i)
+	return pick(wts, sum(wts), r.Float64())
 }
 
 // outboundWeights fills the worker's scratch with firm i's search weights.
