@@ -29,11 +29,15 @@ func scaled(t testing.TB, n int) *scenarios.Scenario {
 // benchStep measures one quarterly step after a warm-up of 20 quarters (the
 // networks have been founded and members hold markets), and reports the
 // cost per SME.
-func benchStep(b *testing.B, s *scenarios.Scenario) {
-	w, err := New(s, 1)
+func benchStep(b *testing.B, s *scenarios.Scenario) { benchStepWorkers(b, s, 1) }
+
+// benchStepWorkers is benchStep on the given number of workers.
+func benchStepWorkers(b *testing.B, s *scenarios.Scenario, workers int) {
+	w, err := NewWorkers(s, 1, workers)
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer w.Close()
 	for range 20 {
 		w.Step()
 	}
@@ -105,25 +109,7 @@ func BenchmarkPhases(b *testing.B) {
 func BenchmarkStepWorkers(b *testing.B) {
 	s := scaled(b, 1_000_000)
 	for _, n := range []int{1, 2} {
-		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) {
-			w, err := New(s, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			w.SetWorkers(n)
-			defer w.Close()
-			for range 20 {
-				w.Step()
-			}
-			rows := make([]StepStats, 0, 16)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				w.Step()
-				rows = w.Collect(rows[:0])
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w.Firms.N), "ns/SME")
-		})
+		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) { benchStepWorkers(b, s, n) })
 	}
 }
 
