@@ -12,8 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/rinsim/rinsim/sim"
 )
 
 // Table is a CSV file: a header and rows of text.
@@ -70,21 +69,8 @@ func num(s string) float64 {
 
 // meanCI is the mean and 95 % Student-t interval of the non-NaN values.
 func meanCI(xs []float64) (mean, lo, hi float64) {
-	var v []float64
-	for _, x := range xs {
-		if !math.IsNaN(x) {
-			v = append(v, x)
-		}
-	}
-	if len(v) == 0 {
-		return math.NaN(), math.NaN(), math.NaN()
-	}
-	m, sd := stat.MeanStdDev(v, nil)
-	if len(v) < 2 {
-		return m, math.NaN(), math.NaN()
-	}
-	h := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(v) - 1)}.Quantile(0.975) * sd / math.Sqrt(float64(len(v)))
-	return m, m - h, m + h
+	iv := sim.MeanCI(xs, 0.95)
+	return iv.Mean, iv.Low, iv.High
 }
 
 // quarterX turns "2009Q3" into 2009.5 for a time axis in years.

@@ -277,12 +277,7 @@ func (a *compareAcc) table() []CompareRow {
 }
 
 func writeCompare(w io.Writer, rows []CompareRow) error {
-	num := func(x float64) string {
-		if math.IsNaN(x) {
-			return "NA"
-		}
-		return strconv.FormatFloat(x, 'g', 6, 64)
-	}
+	num := report.Num
 	var b strings.Builder
 	b.WriteString("scenario,network,group,metric,mean,ci_low,ci_high,n,diff,diff_ci_low,diff_ci_high,n_pairs\n")
 	for _, r := range rows {
@@ -307,7 +302,7 @@ func printCompare(w io.Writer, rows []CompareRow) {
 			net += " (" + r[0].Group + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r[0].Scenario, net, ival(r[0].Value), signed(r[0].Diff),
-			ival(r[1].Value), signed(r[1].Diff), ival(r[2].Value), fixedOrNA(r[3].Value.Mean, 1))
+			ival(r[1].Value), signed(r[1].Diff), ival(r[2].Value), report.Fixed(r[3].Value.Mean, 1))
 	}
 	tw.Flush()
 }
@@ -317,13 +312,6 @@ func signed(iv sim.Interval) string {
 		return "NA"
 	}
 	return fmt.Sprintf("%+.3f [%+.3f, %+.3f]", iv.Mean, iv.Low, iv.High)
-}
-
-func fixedOrNA(x float64, prec int) string {
-	if math.IsNaN(x) {
-		return "NA"
-	}
-	return strconv.FormatFloat(x, 'f', prec, 64)
 }
 
 func ival(iv sim.Interval) string {

@@ -222,7 +222,7 @@ func (rp *Reproduction) writeClaims(w io.Writer) error {
 		func(emit func([]string) error) error {
 			for _, c := range rp.Claims {
 				if err := emit([]string{strconv.Itoa(c.ID) + ". " + c.Text, c.Section, c.Measure,
-					fnum(c.Effect.Mean), fnum(c.Effect.Low), fnum(c.Effect.High), strconv.FormatBool(c.Holds)}); err != nil {
+					report.Num(c.Effect.Mean), report.Num(c.Effect.Low), report.Num(c.Effect.High), strconv.FormatBool(c.Holds)}); err != nil {
 					return err
 				}
 			}

@@ -232,20 +232,13 @@ func writeIndices(w io.Writer, sp *sensitivitySpec, idx []sim.Index) error {
 		func(emit func([]string) error) error {
 			for _, ix := range idx {
 				rec := []string{sp.method, sp.outcome, sp.network, sp.factors[ix.Factor].Key, ix.Name,
-					fnum(ix.Estimate), fnum(ix.Low), fnum(ix.High)}
+					report.Num(ix.Estimate), report.Num(ix.Low), report.Num(ix.High)}
 				if err := emit(rec); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-}
-
-func fnum(x float64) string {
-	if math.IsNaN(x) {
-		return "NA"
-	}
-	return strconv.FormatFloat(x, 'g', 6, 64)
 }
 
 func printIndices(w io.Writer, sp *sensitivitySpec, idx []sim.Index) {

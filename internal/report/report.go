@@ -50,7 +50,9 @@ func WriteRun(dir string, r *sim.Result, m *Manifest, perFirm bool) error {
 	return nil
 }
 
-// num formats a float for CSV: six significant digits, NA for NaN.
+// Num formats a float for CSV: six significant digits, NA for NaN.
+func Num(x float64) string { return num(x) }
+
 func num(x float64) string {
 	if math.IsNaN(x) {
 		return "NA"

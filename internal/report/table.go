@@ -21,6 +21,9 @@ func PrintSummary(w io.Writer, sums []sim.Summary) error {
 	return tw.Flush()
 }
 
+// Fixed formats x with prec decimals, NA for NaN, for terminal tables.
+func Fixed(x float64, prec int) string { return fixed(x, prec) }
+
 func fixed(x float64, prec int) string {
 	if math.IsNaN(x) {
 		return "NA"
