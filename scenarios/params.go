@@ -148,8 +148,12 @@ func (s *Scenario) Param(key string) (Param, error) {
 	return Param{}, unknownKeyError(key, ps)
 }
 
-// Set assigns value to the parameter key, as --set key=value does.
+// Set assigns value to the parameter key, as --set key=value does. It also
+// takes the programme levers network.<id>.stream.<sid>.off_from and on_from.
 func (s *Scenario) Set(key, value string) error {
+	if prefix, lever, ok := streamLever(strings.TrimSpace(key)); ok {
+		return s.setLever(prefix, lever, value)
+	}
 	p, err := s.Param(key)
 	if err != nil {
 		return err

@@ -194,7 +194,9 @@ func (s *Scenario) checkNetwork(ps *problems, n Network, markets, archetypes map
 	uniqueIDs(ps, key+".stream", len(n.Streams), func(i int) string { return n.Streams[i].ID })
 	for _, st := range n.Streams {
 		if st.To < st.From {
-			ps.add(key+".stream."+st.ID+".to", "%d is before from %d; dates must be in order", st.To, st.From)
+			sk := key + ".stream." + st.ID
+			ps.add(sk+".to", "%d is before from %d; dates must be in order (to stop the stream from a year, set %s.%s=YEAR: it pays nothing from YEAR on)",
+				st.To, st.From, sk, OffFrom)
 		}
 	}
 }

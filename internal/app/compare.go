@@ -33,8 +33,17 @@ var (
 	quietFlag   = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no table and no progress"}
 )
 
-// compareMetrics are the outcomes compared between scenarios (summary.csv columns).
-var compareMetrics = []string{"entrant_share", "entries_per_member", "mean_quarters_to_first_entry", "channels", "peer_shares_per_member", "mean_channels"}
+// compareMetrics are the outcomes compared between scenarios: summary.csv
+// columns, then totals over the group that cost per extra entry needs
+// (entries and entrants are the per-member rates times members).
+var compareMetrics = []string{"entrant_share", "entries_per_member", "mean_quarters_to_first_entry", "channels",
+	"peer_shares_per_member", "mean_channels", "funding_total_nok", "members", "entries", "entrants"}
+
+// derivedMetrics are compareMetrics computed from two runs.csv columns as a product.
+var derivedMetrics = map[string][2]string{
+	"entries":  {"entries_per_member", "members"},
+	"entrants": {"entrant_share", "members"},
+}
 
 func compareCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
@@ -200,7 +209,7 @@ func uniqueLabels(ps []sim.Point) error {
 // compareAcc keeps, per scenario, group row and metric, one value per replication.
 type compareAcc struct {
 	d      *sim.Design
-	cols   []int
+	cols   [][2]int               // per metric: its runs.csv column, or the two whose product it is (else -1)
 	values map[[2]int][][]float64 // (point, row in job) -> metric -> rep
 	labels map[[2]int]string      // "network/group"
 	rows   int
@@ -210,10 +219,34 @@ func newCompareAcc(d *sim.Design) *compareAcc {
 	h := experiment.RunsHeader([]string{"scenario"})
 	a := &compareAcc{d: d, values: map[[2]int][][]float64{}, labels: map[[2]int]string{}}
 	for _, m := range compareMetrics {
+		if f, ok := derivedMetrics[m]; ok {
+			i, _ := report.Column(h, f[0], "runs.csv")
+			j, _ := report.Column(h, f[1], "runs.csv")
+			a.cols = append(a.cols, [2]int{i, j})
+			continue
+		}
 		i, _ := report.Column(h, m, "runs.csv")
-		a.cols = append(a.cols, i)
+		a.cols = append(a.cols, [2]int{i, -1})
 	}
 	return a
+}
+
+// addOutcome adds a finished job run outside an experiment folder, as
+// runs.csv would hold it.
+func (a *compareAcc) addOutcome(o sim.Outcome) error {
+	rows := make([][]string, len(o.Summaries))
+	for k, s := range o.Summaries {
+		rows[k] = append([]string{a.d.Points[o.Job.Point].Label, strconv.Itoa(o.Job.Rep), strconv.FormatUint(o.Job.Seed, 10)}, report.SummaryRecord(s)...)
+	}
+	return a.add(o.Job, rows)
+}
+
+func cell(s string) float64 {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN() // "NA"
+	}
+	return x
 }
 
 func (a *compareAcc) add(j sim.Job, rows [][]string) error {
@@ -234,9 +267,9 @@ func (a *compareAcc) add(j sim.Job, rows [][]string) error {
 			a.labels[key] = row[netCol] + "/" + row[grpCol]
 		}
 		for m, col := range a.cols {
-			x, err := strconv.ParseFloat(row[col], 64)
-			if err != nil {
-				x = math.NaN() // "NA"
+			x := cell(row[col[0]])
+			if col[1] >= 0 {
+				x *= cell(row[col[1]])
 			}
 			a.values[key][m][j.Rep] = x
 		}
@@ -289,22 +322,26 @@ func writeCompare(w io.Writer, rows []CompareRow) error {
 	return err
 }
 
-// printCompare prints one line per scenario, network and group: each metric's
-// mean with its 95 % interval, and for entrant share and entries per member
-// the paired difference from the baseline.
+// printCompare prints one line per scenario, network and group: the mean
+// entrant share and entries per member with the paired difference from the
+// baseline and its 95 % interval, then a note on how to read it.
 func printCompare(w io.Writer, rows []CompareRow) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\tnetwork\tentrant share\tvs baseline\tentries/member\tvs baseline\tquarters to 1st entry\tchannels")
+	fmt.Fprintln(tw, "scenario\tnetwork\tentrant share\tchange [95 % interval]\tentries/member\tchange [95 % interval]\tquarters to 1st entry\tchannels")
+	reps := 0
 	for k := 0; k+len(compareMetrics) <= len(rows); k += len(compareMetrics) {
 		r := rows[k : k+len(compareMetrics)]
 		net := r[0].Network
 		if r[0].Group != "member" {
 			net += " (" + r[0].Group + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r[0].Scenario, net, ival(r[0].Value), signed(r[0].Diff),
-			ival(r[1].Value), signed(r[1].Diff), ival(r[2].Value), report.Fixed(r[3].Value.Mean, 1))
+		reps = max(reps, r[0].Value.N)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r[0].Scenario, net, report.Fixed(r[0].Value.Mean, 3), signed(r[0].Diff),
+			report.Fixed(r[1].Value.Mean, 3), signed(r[1].Diff), report.Fixed(r[2].Value.Mean, 1), report.Fixed(r[3].Value.Mean, 1))
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nMeans over %d replications. \"change\": the scenario minus the baseline, paired by replication\n"+
+		"(both use the same random numbers), with its 95 %% interval. The intervals of the means are in compare.csv.\n", reps)
 }
 
 func signed(iv sim.Interval) string {
@@ -312,14 +349,4 @@ func signed(iv sim.Interval) string {
 		return "NA"
 	}
 	return fmt.Sprintf("%+.3f [%+.3f, %+.3f]", iv.Mean, iv.Low, iv.High)
-}
-
-func ival(iv sim.Interval) string {
-	if math.IsNaN(iv.Mean) {
-		return "NA"
-	}
-	if math.IsNaN(iv.Low) {
-		return fmt.Sprintf("%.3f", iv.Mean)
-	}
-	return fmt.Sprintf("%.3f ± %.3f", iv.Mean, (iv.High-iv.Low)/2)
 }

@@ -153,11 +153,7 @@ func doseResponse(c *cli.Context, base *scenarios.Scenario, reps int, seed uint6
 		if o.Job.Point > 0 {
 			tick()
 		}
-		rows := make([][]string, len(o.Summaries))
-		for k, s := range o.Summaries {
-			rows[k] = append([]string{points[o.Job.Point].Label, strconv.Itoa(o.Job.Rep), "0"}, report.SummaryRecord(s)...)
-		}
-		return acc.add(o.Job, rows)
+		return acc.addOutcome(o)
 	})
 	return acc.table(), err
 }
