@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/lock"
 )
 
 func generateCommand(stderr io.Writer) *cli.Command {
@@ -44,6 +45,11 @@ func generateCommand(stderr io.Writer) *cli.Command {
 				return failure(err)
 			}
 			out := c.String("out")
+			l, err := lock.Acquire(out)
+			if err != nil {
+				return err
+			}
+			defer l.Release()
 			if err := atomicdir.Check(out, c.Bool("force")); err != nil {
 				return err
 			}

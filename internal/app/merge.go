@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/experiment"
+	"github.com/rinsim/rinsim/internal/lock"
 )
 
 func mergeCommand(stderr io.Writer) *cli.Command {
@@ -22,6 +23,11 @@ func mergeCommand(stderr io.Writer) *cli.Command {
 			forceFlag,
 		},
 		Action: func(c *cli.Context) error {
+			l, err := lock.Acquire(c.String("out"))
+			if err != nil {
+				return err
+			}
+			defer l.Release()
 			if err := experiment.Merge(c.Args().Slice(), c.String("out"), c.Bool("force")); err != nil {
 				return err // every merge error is about its inputs
 			}

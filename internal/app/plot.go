@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/plots"
 )
 
@@ -28,6 +29,11 @@ func plotCommand(stdout, stderr io.Writer) *cli.Command {
 			if out == "" {
 				out = dir
 			}
+			l, err := lock.Acquire(out)
+			if err != nil {
+				return err
+			}
+			defer l.Release()
 			figs, err := plots.FromDir(dir)
 			if err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/progress"
 	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/scenarios"
@@ -67,6 +68,11 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if out == "" {
 		out = filepath.Join("out", s.Name+"-"+strconv.FormatUint(seed, 10))
 	}
+	l, err := lock.Acquire(out)
+	if err != nil {
+		return err
+	}
+	defer l.Release()
 	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
 		return err
 	}

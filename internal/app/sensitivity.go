@@ -14,6 +14,7 @@ import (
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
 	"github.com/rinsim/rinsim/internal/experiment"
+	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
@@ -163,6 +164,11 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if !c.Bool("quiet") {
 		cfg.Progress = stderr
 	}
+	l, err := lock.Acquire(out)
+	if err != nil {
+		return err
+	}
+	defer l.Release()
 	if _, err := runExperiment(c, cfg); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/experiment"
+	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/sim"
 )
 
@@ -101,6 +102,11 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	if !c.Bool("quiet") {
 		cfg.Progress = stderr
 	}
+	l, err := lock.Acquire(out)
+	if err != nil {
+		return err
+	}
+	defer l.Release()
 	n, err := runExperiment(c, cfg)
 	if err != nil {
 		return err
