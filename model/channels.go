@@ -227,6 +227,9 @@ func (w *World) attend(wk *worker, ns *NetworkState, i int, c Channel, m int, at
 	f := &w.Firms
 	cp := &w.chans[c]
 	f.Participations[i]++
+	if f.Busy[i] {
+		f.BusyParticipations[i]++
+	}
 	f.Attended[i] = true
 	f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
 	j := i*f.M + m

@@ -136,6 +136,9 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 	} else {
 		f.Busy[i] = r.Float64() < fr.BusyStart
 	}
+	if f.Busy[i] && f.Group[i] == GroupMember && w.counted(i, t) {
+		f.BusyQuarters[i]++
+	}
 	a := int(f.Archetype[i])
 	hz := &w.hazard[a]
 	for _, src := range [...]Source{SrcBusiness, SrcSocial, SrcOther} {

@@ -62,6 +62,10 @@ type Firms struct {
 	PeerReceived    []int32
 	PeerGiven       []int32
 	BySource        []int32 // contacts by source, i*NumSources+s
+	// Busy quarters as a joined member, and participations in them (for
+	// the attendance pattern of busy firms, T4.4.2 B2; sim/patterns.toml).
+	BusyQuarters       []int32
+	BusyParticipations []int32
 
 	// Per firm and market.
 	Knowledge []float32 // experiential market knowledge, [0,1]
@@ -296,7 +300,8 @@ func newFirms(n, m int) Firms {
 		Entries: make([]int32, n), FirstEntry: make([]int16, n), FirstMarket: make([]int8, n),
 		Participations: make([]int32, n), InfoReceived: make([]int32, n),
 		FundingReceived: make([]float32, n), PeerReceived: make([]int32, n), PeerGiven: make([]int32, n),
-		BySource:  make([]int32, n*int(NumSources)),
+		BySource:     make([]int32, n*int(NumSources)),
+		BusyQuarters: make([]int32, n), BusyParticipations: make([]int32, n),
 		Knowledge: make([]float32, n*m), Stage: make([]uint8, n*m), Contacts: make([]uint16, n*m),
 		SrcMask: make([]uint16, n*m), EntryStep: make([]int16, n*m),
 		Active: make([]uint32, n), Known: make([]uint32, n),

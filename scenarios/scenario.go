@@ -136,6 +136,7 @@ type Market struct {
 	ID              string             `toml:"id" doc:"market id"`
 	Name            string             `toml:"name" doc:"display name"`
 	Nordic          bool               `toml:"nordic" doc:"nearby region where Interreg funds cross-border projects (T5.1)"`
+	EEA             bool               `toml:"eea" doc:"in the EU/EEA internal market over the scenario's years; read only by the validation pattern on entries outside it (EIM 2010: 13 % of EU SMEs export beyond the internal market)"`
 	PsychicDistance float64            `toml:"psychic_distance" unit:"0-1" min:"0" max:"1" doc:"psychic distance to Norway (T2.1; T5.1 'not necessary for Sweden or Denmark, but Mexico, India or China')"`
 	Attractiveness  map[string]float64 `toml:"attractiveness" unit:"0-1" min:"0" max:"1" doc:"attractiveness per sector (assumed, with the thesis's named fairs and projects: T4.1.2, T4.1.3, T4.3)"`
 }
