@@ -49,6 +49,21 @@ func TestCheck(t *testing.T) {
 	if err := os.Mkdir(existing, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	mustWrite(t, filepath.Join(existing, "manifest.json"), `{"tool": "rinsim"}`)
+	empty := filepath.Join(root, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	project := filepath.Join(root, "project")
+	if err := os.Mkdir(project, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(project, "notes.txt"), "mine")
+	other := filepath.Join(root, "other")
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(other, "manifest.json"), `{"tool": "cargo"}`)
 	file := filepath.Join(root, "file")
 	mustWrite(t, file, "x")
 	cases := []struct {
@@ -57,20 +72,29 @@ func TestCheck(t *testing.T) {
 		force      bool
 		wantExists bool // error wrapping ErrExists
 		wantOther  bool // another error
+		wantNotOur bool // error wrapping ErrNotOurs
 	}{
-		{"missing", filepath.Join(root, "missing"), false, false, false},
-		{"missing force", filepath.Join(root, "missing"), true, false, false},
-		{"missing parent", filepath.Join(root, "a", "b", "c"), false, false, false},
-		{"existing", existing, false, true, false},
-		{"existing force", existing, true, false, false},
-		{"existing file", file, false, true, false},
-		{"below a file", filepath.Join(file, "sub"), false, false, true},
-		{"below a file force", filepath.Join(file, "sub"), true, false, false},
+		{"missing", filepath.Join(root, "missing"), false, false, false, false},
+		{"missing force", filepath.Join(root, "missing"), true, false, false, false},
+		{"missing parent", filepath.Join(root, "a", "b", "c"), false, false, false, false},
+		{"existing", existing, false, true, false, false},
+		{"existing force", existing, true, false, false, false},
+		{"existing file", file, false, true, false, false},
+		{"existing file force", file, true, false, false, true},
+		{"empty force", empty, true, false, false, false},
+		{"project folder force", project, true, false, false, true},
+		{"another tool's manifest force", other, true, false, false, true},
+		{"below a file", filepath.Join(file, "sub"), false, false, true, false},
+		{"below a file force", filepath.Join(file, "sub"), true, false, true, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := Check(c.dir, c.force)
 			switch {
+			case c.wantNotOur:
+				if !errors.Is(err, ErrNotOurs) || !strings.Contains(err.Error(), c.dir) {
+					t.Fatalf("Check = %v, want ErrNotOurs naming %s", err, c.dir)
+				}
 			case c.wantExists:
 				if !errors.Is(err, ErrExists) {
 					t.Fatalf("Check = %v, want ErrExists", err)
@@ -165,6 +189,7 @@ func TestWriteForceReplaces(t *testing.T) {
 	}
 	mustWrite(t, filepath.Join(dir, "old.csv"), "old")
 	mustWrite(t, filepath.Join(dir, "same.csv"), "old same")
+	mustWrite(t, filepath.Join(dir, "manifest.json"), `{"tool": "rinsim"}`)
 
 	err := Write(dir, true, func(tmp string) error {
 		if got := readString(t, filepath.Join(dir, "old.csv")); got != "old" {
@@ -195,6 +220,7 @@ func TestWriteForceFillErrorKeepsOld(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustWrite(t, filepath.Join(dir, "old.csv"), "old")
+	mustWrite(t, filepath.Join(dir, "manifest.json"), `{"tool": "rinsim"}`)
 	boom := errors.New("boom")
 	err := Write(dir, true, func(tmp string) error {
 		mustWrite(t, filepath.Join(tmp, "new.csv"), "new")
@@ -203,8 +229,8 @@ func TestWriteForceFillErrorKeepsOld(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("Write = %v, want the fill error", err)
 	}
-	if got := names(t, dir); !slices.Equal(got, []string{"old.csv"}) {
-		t.Errorf("old folder holds %v, want [old.csv]", got)
+	if got := names(t, dir); !slices.Equal(got, []string{"manifest.json", "old.csv"}) {
+		t.Errorf("old folder holds %v, want [manifest.json old.csv]", got)
 	}
 	if got := readString(t, filepath.Join(dir, "old.csv")); got != "old" {
 		t.Errorf("old.csv = %q", got)
@@ -305,3 +331,46 @@ func TestReplaceFile(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestWriteRemovesStaleTemporaryFoldersAndKeepsMode: a writer killed before
+// its rename leaves a temporary folder; the next Write removes it, and the
+// result has the mode of any folder made with 0755.
+func TestWriteRemovesStaleTemporaryFoldersAndKeepsMode(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "out")
+	stale := filepath.Join(root, ".out.tmp-123")
+	if err := os.MkdirAll(filepath.Join(stale, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, false, func(string) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(t, root); !slices.Equal(got, []string{"out"}) {
+		t.Errorf("parent holds %v, want only out", got)
+	}
+	ref := filepath.Join(root, "ref")
+	if err := os.Mkdir(ref, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.Stat(dir)
+	b, _ := os.Stat(ref)
+	if a.Mode() != b.Mode() {
+		t.Errorf("output folder mode %v, want %v like os.Mkdir(0755)", a.Mode(), b.Mode())
+	}
+}
+
+func TestWriteForceRefusesAFolderRinsimDidNotWrite(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "project")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(dir, "thesis.tex"), "mine")
+	err := Write(dir, true, func(string) error { return nil })
+	if !errors.Is(err, ErrNotOurs) {
+		t.Fatalf("Write --force on a project folder = %v, want ErrNotOurs", err)
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{"thesis.tex"}) {
+		t.Errorf("project folder holds %v after a refused --force", got)
+	}
+}

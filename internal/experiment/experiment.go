@@ -17,6 +17,7 @@ import (
 	"strconv"
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/fault"
 	"github.com/rinsim/rinsim/internal/progress"
 	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/scenarios"
@@ -231,17 +232,32 @@ func prepareDir(cfg *Config, m *Manifest) error {
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return outputError("%s: %v (use --force to replace it)", cfg.Dir, err)
 	}
-	if cfg.Force {
-		if err := os.RemoveAll(cfg.Dir); err != nil {
-			return err
-		}
-	} else if entries, err := os.ReadDir(cfg.Dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%w: %s: %w", ErrOutput, cfg.Dir, atomicdir.ErrExists)
+	if err := atomicdir.Check(cfg.Dir, cfg.Force); err != nil && !onlyLeftovers(cfg.Dir) {
+		return fmt.Errorf("%w: %w", ErrOutput, err)
 	}
+	if err := os.RemoveAll(cfg.Dir); err != nil {
+		return err
+	}
+	fault.At("removed old folder")
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return err
 	}
 	return atomicdir.ReplaceFile(path, m.WriteManifest)
+}
+
+// onlyLeftovers reports whether dir holds nothing but what a command killed
+// before its manifest was in place leaves: the manifest's temporary file.
+func onlyLeftovers(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.Name() != "manifest.json.tmp" {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadManifest reads DIR/manifest.json.
