@@ -554,6 +554,9 @@ func FromDir(dir string) ([]Figure, error) {
 		if budgets {
 			figs = append(figs, SharingVsChannelsByBudget(cmp))
 		}
+		if cmp.Has("diff", "diff_ci_low", "diff_ci_high") {
+			figs = append(figs, Differences(cmp)...)
+		}
 	}
 	if t, err := ReadTable(filepath.Join(dir, "indices.csv")); err == nil && t.Has("param", "index", "estimate") {
 		found = true

@@ -235,11 +235,11 @@ func (f Figure) addBars(p *plot.Plot) error {
 		p.Add(bars)
 		p.Legend.Add(s.Name, bars)
 		if s.hasInterval() {
-			eb, err := plotter.NewYErrorBars(offsetSeries{s, float64(k) - float64(n-1)/2, float64(n)})
+			eb, err := plotter.NewYErrorBars(categorySeries{s})
 			if err != nil {
 				return err
 			}
-			p.Add(eb)
+			p.Add(shifted{eb, bars.Offset})
 		}
 	}
 	p.NominalX(f.Categories...)
@@ -254,14 +254,22 @@ func (f Figure) addBars(p *plot.Plot) error {
 	return nil
 }
 
-// offsetSeries places error bars on grouped bars: category c, bar k of n.
-type offsetSeries struct {
-	Series
-	shift, n float64
+// categorySeries puts value i at category i, where its bar group stands.
+type categorySeries struct{ Series }
+
+func (c categorySeries) XY(i int) (float64, float64) { return float64(i), c.Y[i] }
+
+// shifted draws a plotter moved sideways by a canvas length, the way a bar
+// chart's Offset moves its bars, so error bars sit on their bar.
+type shifted struct {
+	*plotter.YErrorBars // also its DataRange, so the axes include the bars
+	by                  vg.Length
 }
 
-func (o offsetSeries) XY(i int) (float64, float64) {
-	return float64(i) + o.shift*0.8/o.n, o.Y[i]
+func (s shifted) Plot(c draw.Canvas, p *plot.Plot) {
+	c.Rectangle.Min.X += s.by
+	c.Rectangle.Max.X += s.by
+	s.YErrorBars.Plot(c, p)
 }
 
 func (f Figure) addHeatmap(p *plot.Plot) error {

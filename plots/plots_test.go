@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -198,6 +199,36 @@ func TestScalingFigure(t *testing.T) {
 		t.Errorf("scaling figure %+v: want log-log, one series per worker count", f)
 	}
 	if _, err := f.Save(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDifferencesDrawEveryScenario(t *testing.T) {
+	cmp := table(t, `scenario,network,group,metric,mean,ci_low,ci_high,n,diff,diff_ci_low,diff_ci_high,n_pairs
+baseline,a,member,entries_per_member,1,0.9,1.1,4,0,0,0,4
+baseline,b,member,entries_per_member,2,1.9,2.1,4,0,0,0,4
+my cut/2,a,member,entries_per_member,0.8,0.7,0.9,4,-0.2,-0.3,-0.1,4
+my cut/2,a,member,entrant_share,0.4,0.3,0.5,4,-0.05,-0.08,-0.02,4
+my cut/2,b,member,entries_per_member,2,1.9,2.1,4,0,0,0,4
+my cut/2,b,member,entrant_share,0.5,0.4,0.6,4,NA,NA,NA,0
+my cut/2,b,comparison,entrant_share,0.5,0.4,0.6,4,9,9,9,4`)
+	figs := Differences(cmp)
+	if len(figs) != 1 || figs[0].Name != "diff-my_cut_2" {
+		t.Fatalf("figures %v, want one for the custom scenario, with a safe file name", figs)
+	}
+	f := figs[0]
+	if !slices.Equal(f.Categories, []string{"a", "b"}) || len(f.Series) != 2 {
+		t.Fatalf("categories %v, %d series; want networks a, b and two metrics", f.Categories, len(f.Series))
+	}
+	epm, share := f.Series[0], f.Series[1]
+	if !slices.Equal(epm.Y, []float64{-0.2, 0}) || !slices.Equal(epm.Lo, []float64{-0.3, 0}) {
+		t.Errorf("entries per member %+v, want the diff and its interval per network", epm)
+	}
+	// NA (no pairs) is drawn as no change, never as the comparison row's 9.
+	if !slices.Equal(share.Y, []float64{-0.05, 0}) {
+		t.Errorf("entrant share %v, want [-0.05 0]", share.Y)
+	}
+	if _, err := f.Plot(); err != nil {
 		t.Fatal(err)
 	}
 }

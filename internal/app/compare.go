@@ -19,6 +19,7 @@ import (
 	"github.com/rinsim/rinsim/internal/experiment"
 	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/plots"
 	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
 )
@@ -55,8 +56,9 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 			"the built-in set (baseline; each network's funding at 0.5x, 1.5x, 2x; a network keeping its\n" +
 			"Arena/NCE programme to the end; all networks losing their national programmes) plus those of\n" +
 			"--scenarios FILE. Replication r uses the same seed in every scenario, so differences from the\n" +
-			"baseline are paired. Writes runs.csv (one row per scenario, replication and network) and\n" +
-			"compare.csv (mean, 95 % interval and paired difference from the baseline). Rerun the same\n" +
+			"baseline are paired. Writes runs.csv (one row per scenario, replication and network),\n" +
+			"compare.csv (mean, 95 % interval and paired difference from the baseline), report.md (the\n" +
+			"policy report: effects in words, NOK per additional entry, figures) and the figures. Rerun the same\n" +
 			"command to resume after an interruption.\n\n" +
 			"A --scenarios FILE is TOML:\n   [[scenario]]\n   name = \"medtech-cut\"\n   set = [\"funding.oslo-medtech.scale=0.5\"]\n\n" +
 			"Example:\n   rinsim compare --reps 30 --workers 2 --out out/compare",
@@ -115,11 +117,29 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := atomicdir.ReplaceFile(filepath.Join(out, "compare.csv"), func(w io.Writer) error { return writeCompare(w, rows) }); err != nil {
 		return failure(err)
 	}
+	rep := &compareReport{Scenario: base.Name, Seed: d.Seed, Reps: d.Reps, Points: points, Rows: rows, Effects: acc.effects()}
+	if err := writeCompareReport(out, rep); err != nil {
+		return failure(err)
+	}
 	if !c.Bool("quiet") {
 		printCompare(stdout, rows)
-		fmt.Fprintf(stderr, "wrote %s: runs.csv, compare.csv, manifest.json\n", out)
+		fmt.Fprintf(stderr, "wrote %s: report.md, runs.csv, compare.csv, manifest.json and %d figures\n", out, len(rep.Figures))
 	}
 	return nil
+}
+
+// writeCompareReport draws the figures of a compare folder and writes its
+// report.md.
+func writeCompareReport(dir string, rep *compareReport) error {
+	figs, err := plots.FromDir(dir)
+	if err != nil {
+		return err
+	}
+	if _, err := saveFigures(figs, dir); err != nil {
+		return err
+	}
+	rep.Figures = figs
+	return atomicdir.ReplaceFile(filepath.Join(dir, "report.md"), rep.write)
 }
 
 // runExperiment runs cfg and sorts its errors: design and directory

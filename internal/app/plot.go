@@ -17,7 +17,8 @@ func plotCommand(stdout, stderr io.Writer) *cli.Command {
 		UsageText: "rinsim plot [--out FIGDIR] DIR",
 		Description: "Reads the CSV files in DIR (steps.csv, firms.csv, entries.csv, compare.csv, indices.csv, or\n" +
 			"the runs.csv of a two-parameter sweep) and writes each figure it allows as PNG and SVG, without\n" +
-			"rerunning anything.\n\n" +
+			"rerunning anything. For a compare folder this includes each scenario's change from the\n" +
+			"baseline (diff-<scenario>), custom scenarios of --scenarios FILE too.\n\n" +
 			"Example:\n   rinsim run --out out/base && rinsim plot out/base",
 		Flags: []cli.Flag{&cli.StringFlag{Name: "out", Usage: "figure `FIGDIR` (default DIR)"}},
 		Action: func(c *cli.Context) error {

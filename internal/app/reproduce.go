@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -202,6 +203,9 @@ func (rp *Reproduction) write(dir string, m *report.Manifest, reps int) error {
 	if err != nil {
 		return err
 	}
+	// The dose-response figure shows the budget scenarios; their one-by-one
+	// differences belong to compare's report.
+	figs = slices.DeleteFunc(figs, func(f plots.Figure) bool { return strings.HasPrefix(f.Name, "diff-") })
 	if _, err := saveFigures(figs, dir); err != nil {
 		return err
 	}
