@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/rinsim/rinsim/internal/suggest"
 )
 
 //go:embed builtin/*.toml
@@ -62,7 +64,12 @@ func Load(nameOrPath string) (*Scenario, error) {
 	b, err := os.ReadFile(nameOrPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("scenario %q is neither a file nor a built-in scenario (%s)", nameOrPath, strings.Join(BuiltinNames(), ", "))
+			hint := ""
+			if near := suggest.Nearest(nameOrPath, BuiltinNames()); near != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			return nil, fmt.Errorf("scenario %q is neither a file nor a built-in scenario%s; built-in scenarios: %s",
+				nameOrPath, hint, strings.Join(BuiltinNames(), ", "))
 		}
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}

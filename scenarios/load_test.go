@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -83,6 +84,16 @@ func TestLoadUnknownName(t *testing.T) {
 			if !strings.Contains(msg, b) {
 				t.Errorf("error %q does not list built-in %q", msg, b)
 			}
+		}
+	}
+	for name, want := range map[string]string{"thesiss": "thesis", "Europe": "europe", "europa": "europe", "atlantis": ""} {
+		_, err := Load(name)
+		got := err != nil && strings.Contains(err.Error(), fmt.Sprintf("did you mean %q", want))
+		if want == "" {
+			got = err != nil && !strings.Contains(err.Error(), "did you mean")
+		}
+		if !got {
+			t.Errorf("Load(%q) = %v, want a hint %q", name, err, want)
 		}
 	}
 	if _, err := BuiltinSource("no-such-scenario"); err == nil || !strings.Contains(err.Error(), "thesis") {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/rinsim/rinsim/internal/suggest"
 )
 
 // Kind is the type of a parameter's value.
@@ -244,36 +246,19 @@ func newParam(key string, f reflect.StructField, v reflect.Value, k Kind) Param 
 }
 
 func unknownKeyError(key string, ps []Param) error {
-	best, bestD := "", math.MaxInt
+	keys := make([]string, 0, len(ps))
 	for _, p := range ps {
-		if d := editDistance(key, p.Key); d < bestD {
-			best, bestD = p.Key, d
+		keys = append(keys, p.Key)
+		if id, ok := strings.CutSuffix(strings.TrimPrefix(p.Key, "network."), ".funding_scale"); ok && !strings.Contains(id, ".") {
+			keys = append(keys, "funding."+id+".scale") // the alias is what users type
 		}
 	}
 	msg := fmt.Sprintf("unknown parameter %q", key)
-	if best != "" && bestD <= len(key)/2+2 {
+	if best := suggest.Key(key, keys); best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return fmt.Errorf("%s; `rinsim scenarios show --params NAME` lists all keys", msg)
 }
 
-// editDistance is the Levenshtein distance, used to suggest the nearest key.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// editDistance is the edit distance used to suggest the nearest key.
+func editDistance(a, b string) int { return suggest.Distance(a, b) }

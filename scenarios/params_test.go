@@ -320,6 +320,9 @@ func TestUnknownKey(t *testing.T) {
 		{"market.china.attractiveness.watr", "market.china.attractiveness.water"},
 		{"network.oreec.member", "network.oreec.members"},
 		{"funding.scal", "funding.scale"},
+		{"funding.cwn.scal", "funding.cwn.scale"}, // issue 12: the alias, not funding.scale
+		{"network.cwn.stream.arena.nok", "network.cwn.stream.arena.nok_per_year"},
+		{"step_rate", "firm.step_rate"},
 		{"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", ""},
 		{"", ""},
 	}

@@ -23,12 +23,19 @@ type Factor struct {
 	Int    bool // integer parameter: values are rounded
 }
 
-// ParseFactor parses "key=lo:hi:n" (needN) or "key=lo:hi" and checks the key
-// against the scenario: it must exist and be numeric.
-func ParseFactor(spec string, s *scenarios.Scenario, needN bool) (Factor, error) {
+// ParseFactor parses "key=lo:hi:n" (grid: a full factorial with n values)
+// or "key=lo:hi" (not grid: a range sampled by a Latin hypercube or a
+// sensitivity design, whose size is set elsewhere), and checks the key
+// against the scenario: it must exist and be numeric. An integer parameter
+// needs integer bounds, and a grid over one needs an integer step.
+func ParseFactor(spec string, s *scenarios.Scenario, grid bool) (Factor, error) {
+	want := "key=lo:hi"
+	if grid {
+		want += ":n"
+	}
 	key, rng, ok := strings.Cut(spec, "=")
 	if !ok {
-		return Factor{}, fmt.Errorf("--param %q: want key=lo:hi%s", spec, map[bool]string{true: ":n", false: ""}[needN])
+		return Factor{}, fmt.Errorf("--param %q: want %s", spec, want)
 	}
 	p, err := s.Param(key)
 	if err != nil {
@@ -38,15 +45,18 @@ func ParseFactor(spec string, s *scenarios.Scenario, needN bool) (Factor, error)
 		return Factor{}, fmt.Errorf("--param %s: not a numeric parameter", p.Key)
 	}
 	parts := strings.Split(rng, ":")
-	if len(parts) != 2 && len(parts) != 3 || (needN && len(parts) != 3) {
-		return Factor{}, fmt.Errorf("--param %q: want key=lo:hi%s", spec, map[bool]string{true: ":n", false: "[:n]"}[needN])
+	switch {
+	case grid && len(parts) != 3:
+		return Factor{}, fmt.Errorf("--param %q: want %s (n values from lo to hi)", spec, want)
+	case !grid && len(parts) != 2:
+		return Factor{}, fmt.Errorf("--param %q: want %s; the number of points is set by --lhs or --n, not by the range", spec, want)
 	}
 	f := Factor{Key: p.Key, N: 1, Int: p.Kind == scenarios.Int}
-	if f.Lo, err = strconv.ParseFloat(parts[0], 64); err != nil || math.IsNaN(f.Lo) || math.IsInf(f.Lo, 0) {
-		return Factor{}, fmt.Errorf("--param %s: lo %q is not a number", p.Key, parts[0])
+	if f.Lo, err = parseBound(p, "lo", parts[0]); err != nil {
+		return Factor{}, err
 	}
-	if f.Hi, err = strconv.ParseFloat(parts[1], 64); err != nil || math.IsNaN(f.Hi) || math.IsInf(f.Hi, 0) {
-		return Factor{}, fmt.Errorf("--param %s: hi %q is not a number", p.Key, parts[1])
+	if f.Hi, err = parseBound(p, "hi", parts[1]); err != nil {
+		return Factor{}, err
 	}
 	if f.Lo > f.Hi {
 		return Factor{}, fmt.Errorf("--param %s: lo %v > hi %v", p.Key, f.Lo, f.Hi)
@@ -54,22 +64,70 @@ func ParseFactor(spec string, s *scenarios.Scenario, needN bool) (Factor, error)
 	if f.Lo < p.Min || f.Hi > p.Max {
 		return Factor{}, fmt.Errorf("--param %s: range [%v, %v] leaves the allowed %s", p.Key, f.Lo, f.Hi, p.Range())
 	}
-	if len(parts) == 3 {
+	if grid {
 		if f.N, err = strconv.Atoi(parts[2]); err != nil || f.N < 1 {
 			return Factor{}, fmt.Errorf("--param %s: n %q must be an integer >= 1", p.Key, parts[2])
 		}
 		if f.N == 1 && f.Lo != f.Hi {
 			return Factor{}, fmt.Errorf("--param %s: n = 1 needs lo = hi", p.Key)
 		}
+		if step := (f.Hi - f.Lo) / float64(max(f.N-1, 1)); f.Int && step != math.Trunc(step) {
+			return Factor{}, fmt.Errorf("--param %s: integer parameter, but %d values from %v to %v are %v apart; choose n so that (hi-lo)/(n-1) is a whole number",
+				p.Key, f.N, f.Lo, f.Hi, step)
+		}
 	}
 	return f, nil
 }
 
-// Value maps u in [0,1] to the factor's range.
+func parseBound(p scenarios.Param, name, text string) (float64, error) {
+	x, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, fmt.Errorf("--param %s: %s %q is not a number", p.Key, name, text)
+	}
+	if p.Kind == scenarios.Int && x != math.Trunc(x) {
+		return 0, fmt.Errorf("--param %s: %s %q is not an integer; allowed %s", p.Key, name, text, p.Range())
+	}
+	return x, nil
+}
+
+// Value maps u in [0,1] to the factor's range, as the shortest decimal
+// within two units in the last place (so 1/3 of [0, 0.6] is 0.2, not
+// 0.19999999999999998); integer factors are rounded.
 func (f Factor) Value(u float64) float64 {
 	x := f.Lo + u*(f.Hi-f.Lo)
 	if f.Int {
-		x = math.Round(x)
+		return math.Round(x)
+	}
+	return min(max(Shortest(x), f.Lo), f.Hi)
+}
+
+// at is the k-th of the N evenly spaced grid values, lo + k (hi-lo)/(N-1).
+func (f Factor) at(k int) float64 {
+	if f.N <= 1 {
+		return f.Lo
+	}
+	x := f.Lo + float64(k)*(f.Hi-f.Lo)/float64(f.N-1)
+	if f.Int {
+		return math.Round(x)
+	}
+	return min(max(Shortest(x), f.Lo), f.Hi)
+}
+
+// Shortest returns the number with the fewest significant decimal digits
+// within two units in the last place of x, or x itself. Arithmetic on
+// decimal inputs such as 0.6/3 lands an ulp or two off the decimal the user
+// meant (0.19999999999999998 for 0.2); Shortest recovers it, so that design
+// values are written, and run, as that decimal.
+func Shortest(x float64) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	ulp := math.Nextafter(math.Abs(x), math.Inf(1)) - math.Abs(x)
+	for d := 1; d <= 15; d++ {
+		y, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', d, 64), 64)
+		if math.Abs(y-x) <= 2*ulp {
+			return y
+		}
 	}
 	return x
 }
@@ -90,11 +148,7 @@ func Grid(fs []Factor) [][]float64 {
 		var next [][]float64
 		for _, p := range points {
 			for k := range f.N {
-				u := 0.0
-				if f.N > 1 {
-					u = float64(k) / float64(f.N-1)
-				}
-				next = append(next, append(append([]float64{}, p...), f.Value(u)))
+				next = append(next, append(append([]float64{}, p...), f.at(k)))
 			}
 		}
 		points = next

@@ -38,8 +38,23 @@ type Job struct {
 // RepSeed is the seed of replication rep. It does not depend on the point,
 // so replication r of every point uses the same random streams (common
 // random numbers): differences between points are paired.
+// Seeds are below MaxSeed + 1 = 10^15.
 func RepSeed(master uint64, rep int) uint64 {
-	return rng.Derive(master, rng.KindRep, uint64(rep))
+	return rng.Derive(master, rng.KindRep, uint64(rep)) % (MaxSeed + 1)
+}
+
+// MaxSeed is the largest seed: seeds have at most 15 decimal digits, so
+// that every reader of runs.csv holds them exactly (int64, R's and
+// JavaScript's doubles, Excel's 15 significant digits). A uint64 seed up to
+// 1.8e19 was rounded silently by R and Excel.
+const MaxSeed = 999_999_999_999_999
+
+// CheckSeed refuses a master seed above MaxSeed.
+func CheckSeed(seed uint64) error {
+	if seed > MaxSeed {
+		return fmt.Errorf("--seed %d: want 0 to %d (15 digits, so that R, pandas and spreadsheets read every seed exactly)", seed, uint64(MaxSeed))
+	}
+	return nil
 }
 
 // Jobs lists every job, point-major: all replications of point 0, then of

@@ -51,6 +51,7 @@ func ExitCode(err error) int {
 }
 
 // Execute runs the rinsim command line args (args[0] is the program name).
+// Flags may come before or after a command's positional arguments.
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	app := &cli.App{
 		Name:  "rinsim",
@@ -62,11 +63,17 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ErrWriter:                 stderr,
 		DisableSliceFlagSeparator: true,
 		ExitErrHandler:            func(*cli.Context, error) {}, // only main exits
+		OnUsageError:              usageError("rinsim", nil),
 		Commands: []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
 			sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), generateCommand(stderr),
-			plotCommand(stdout, stderr), scenariosCommand(stdout)},
+			plotCommand(stdout, stderr), scenariosCommand(stdout), versionCommand(stdout)},
 	}
-	err := app.RunContext(ctx, args)
+	args, err := normalizeArgs(app.Commands, args)
+	if err != nil {
+		return err
+	}
+	prepareCommands(app.Commands, "rinsim")
+	err = app.RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %w", context.Canceled)
 	}

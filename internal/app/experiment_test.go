@@ -72,7 +72,8 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		shards = append(shards, out)
 	}
 	merged := filepath.Join(dir, "merged")
-	mustRun(t, append([]string{"merge", "--out", merged}, shards...)...)
+	// As the README writes it, flags after the shard folders (issue 12).
+	mustRun(t, append(append([]string{"merge"}, shards...), "--out", merged)...)
 	sameFiles(t, full, merged, "runs.csv", "steps.csv", "manifest.json")
 
 	if _, stderr, code := execute(t, context.Background(), append([]string{"merge", "--out", filepath.Join(dir, "m2")}, shards[:2]...)...); code != ExitUsage {

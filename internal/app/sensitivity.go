@@ -16,6 +16,7 @@ import (
 	"github.com/rinsim/rinsim/internal/experiment"
 	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/internal/suggest"
 	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
 )
@@ -88,8 +89,8 @@ func parseSensitivity(c *cli.Context) (*sensitivitySpec, error) {
 	if sp.method == "sobol" && len(c.StringSlice("param")) < 2 {
 		return nil, fmt.Errorf("--method sobol: need at least 2 --param")
 	}
-	if !slices.Contains(report.SummaryHeader(), sp.outcome) || slices.Contains([]string{"network", "group"}, sp.outcome) {
-		return nil, fmt.Errorf("--outcome %q: want a numeric summary.csv column (%s)", sp.outcome, strings.Join(report.SummaryHeader()[1:], ", "))
+	if outcomes := numericOutcomes(); !slices.Contains(outcomes, sp.outcome) {
+		return nil, fmt.Errorf("--outcome %q: want a numeric summary.csv column%s: %s", sp.outcome, didYouMean(sp.outcome, outcomes), strings.Join(outcomes, ", "))
 	}
 	return sp, nil
 }
@@ -103,8 +104,9 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if sp.network != "all" && !slices.ContainsFunc(base.Networks, func(n scenarios.Network) bool { return n.ID == sp.network }) {
-		return fmt.Errorf("--network %q: not a network of scenario %s", sp.network, base.Name)
+	if ids := networkIDs(base); sp.network != "all" && !slices.Contains(ids, sp.network) {
+		return fmt.Errorf("--network %q: not a network of scenario %s%s; want all or one of: %s",
+			sp.network, base.Name, didYouMean(sp.network, ids), strings.Join(ids, ", "))
 	}
 	for _, spec := range c.StringSlice("param") {
 		f, err := sim.ParseFactor(spec, base, false)
@@ -181,6 +183,35 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "%d design points x %d replications; wrote %s: runs.csv, indices.csv, manifest.json\n", len(points), sp.reps, out)
 	}
 	return nil
+}
+
+// numericOutcomes are the summary.csv columns --outcome takes: all but the
+// text columns network and group.
+func numericOutcomes() []string {
+	var out []string
+	for _, c := range report.SummaryHeader() {
+		if c != "network" && c != "group" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func networkIDs(s *scenarios.Scenario) []string {
+	ids := make([]string, len(s.Networks))
+	for i, n := range s.Networks {
+		ids[i] = n.ID
+	}
+	return ids
+}
+
+// didYouMean is " (did you mean "x"?)" for the candidate nearest to word,
+// or "" when none is near.
+func didYouMean(word string, candidates []string) string {
+	if near := suggest.Nearest(word, candidates); near != "" {
+		return fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return ""
 }
 
 func (sp *sensitivitySpec) indices(y []float64) []sim.Index {

@@ -71,22 +71,60 @@ func (m *Manifest) Write(w io.Writer) error {
 
 // Commit is the VCS revision the binary was built from, with "+dirty" for
 // uncommitted changes, or "unknown" (e.g. under `go run` or `go test`).
-func Commit() string {
+func Commit() string { return ReadBuild().Commit }
+
+// Build describes the binary: what `rinsim version` prints.
+type Build struct {
+	Version       string // rinsim's release version (the Version constant)
+	Module        string // module path, "" when unknown
+	ModuleVersion string // as `go install module@version` recorded it; "(devel)" for a local build
+	Commit        string // VCS revision with "+dirty" for uncommitted changes, or "unknown"
+	CommitTime    string // RFC 3339, "" when unknown
+	GoVersion     string // the Go toolchain that built it
+	Platform      string // GOOS/GOARCH
+}
+
+// ReadBuild reads the build information that the Go toolchain embeds
+// (runtime/debug.ReadBuildInfo). `go build` and `go install` in a git
+// checkout record the commit; `go run` and `go test` do not.
+func ReadBuild() Build {
+	b := Build{Version: Version, Commit: "unknown", GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "unknown"
+		return b
 	}
-	rev, dirty := "unknown", false
+	b.Module, b.ModuleVersion = info.Main.Path, info.Main.Version
+	dirty := false
 	for _, s := range info.Settings {
 		switch s.Key {
 		case "vcs.revision":
-			rev = s.Value
+			b.Commit = s.Value
+		case "vcs.time":
+			b.CommitTime = s.Value
 		case "vcs.modified":
 			dirty = s.Value == "true"
 		}
 	}
-	if dirty && rev != "unknown" {
-		rev += "+dirty"
+	if dirty && b.Commit != "unknown" {
+		b.Commit += "+dirty"
 	}
-	return rev
+	return b
+}
+
+// String is the multi-line text of `rinsim version`.
+func (b Build) String() string {
+	or := func(s, alt string) string {
+		if s == "" {
+			return alt
+		}
+		return s
+	}
+	commit := b.Commit
+	if b.CommitTime != "" {
+		commit += " (" + b.CommitTime + ")"
+	}
+	return "rinsim " + b.Version + "\n" +
+		"module  " + or(b.Module, "unknown") + " " + or(b.ModuleVersion, "unknown") + "\n" +
+		"commit  " + commit + "\n" +
+		"go      " + b.GoVersion + " " + b.Platform + "\n"
 }

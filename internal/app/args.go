@@ -1,0 +1,208 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rinsim/rinsim/internal/suggest"
+	"github.com/rinsim/rinsim/sim"
+)
+
+// normalizeArgs checks the command names in args and moves the flags of the
+// final command before its positional arguments, so that
+// `rinsim merge sweep/shard-* --out sweep/all` works like
+// `rinsim merge --out sweep/all sweep/shard-*` (urfave/cli, like Go's flag
+// package, stops at the first positional argument). An unknown command is
+// an error with the nearest command name.
+func normalizeArgs(cmds []*cli.Command, args []string) ([]string, error) {
+	out := []string{args[0]}
+	rest := args[1:]
+	path := "rinsim"
+	for len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		name := rest[0]
+		if name == "help" {
+			return append(out, rest...), nil
+		}
+		c := findCommand(cmds, name)
+		if c == nil {
+			return nil, unknownCommand(path, name, cmds)
+		}
+		out, rest, path = append(out, name), rest[1:], path+" "+name
+		if len(c.Subcommands) == 0 {
+			return append(out, reorder(c.Flags, rest)...), nil
+		}
+		cmds = c.Subcommands
+	}
+	return append(out, rest...), nil
+}
+
+func findCommand(cmds []*cli.Command, name string) *cli.Command {
+	for _, c := range cmds {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+func unknownCommand(path, name string, cmds []*cli.Command) error {
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Names()...)
+	}
+	hint := ""
+	if near := suggest.Nearest(name, names); near != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return fmt.Errorf("%sunknown command %q%s; commands: %s; see %s --help", prefix(path), name, hint, strings.Join(names, ", "), path)
+}
+
+// reorder puts flags (with their values) before positional arguments,
+// keeping the order within each. Everything after "--" is positional.
+func reorder(flags []cli.Flag, args []string) []string {
+	var fl, pos []string
+	dashdash := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos, dashdash = append(pos, args[i+1:]...), true
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		name := strings.TrimLeft(a, "-")
+		needsValue := !strings.Contains(name, "=") && takesValue(flags, name)
+		if needsValue && i+1 == len(args) {
+			// No value left: keep the flag last, so the parser says so
+			// instead of taking an argument as its value.
+			return append(append(fl, pos...), a)
+		}
+		fl = append(fl, a)
+		if needsValue {
+			fl = append(fl, args[i+1])
+			i++
+		}
+	}
+	if dashdash {
+		fl = append(fl, "--")
+	}
+	return append(fl, pos...)
+}
+
+func takesValue(flags []cli.Flag, name string) bool {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				v, ok := f.(interface{ TakesValue() bool })
+				return ok && v.TakesValue()
+			}
+		}
+	}
+	return false // unknown flags are reported by the parser
+}
+
+// prepareCommands makes usage errors one line that names the command and
+// points to its --help, instead of printing the whole help text first; and
+// it checks required flags the same way.
+func prepareCommands(cmds []*cli.Command, path string) {
+	for _, c := range cmds {
+		p := path + " " + c.Name
+		c.OnUsageError = usageError(p, c.Flags)
+		if required := takeRequired(c.Flags); c.Action != nil {
+			action := c.Action
+			c.Action = func(ctx *cli.Context) error {
+				for _, name := range required {
+					if !ctx.IsSet(name) {
+						return fmt.Errorf("%sflag --%s is required; see %s --help", prefix(p), name, p)
+					}
+				}
+				if err := checkCommon(ctx); err != nil {
+					return err
+				}
+				return action(ctx)
+			}
+		}
+		prepareCommands(c.Subcommands, p)
+	}
+}
+
+func usageError(path string, flags []cli.Flag) cli.OnUsageErrorFunc {
+	return func(_ *cli.Context, err error, _ bool) error {
+		hint := ""
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			var names []string
+			for _, f := range flags {
+				names = append(names, f.Names()...)
+			}
+			if near := suggest.Nearest(strings.TrimLeft(name, "-"), names); near != "" {
+				hint = fmt.Sprintf(" (did you mean --%s?)", near)
+			}
+		}
+		return fmt.Errorf("%s%v%s; see %s --help", prefix(path), err, hint, path)
+	}
+}
+
+// takeRequired returns the names of the required flags and clears their
+// Required mark, so that urfave/cli does not print the whole help for a
+// missing one; prepareCommands checks them instead.
+func takeRequired(flags []cli.Flag) []string {
+	var names []string
+	for _, f := range flags {
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			if f.Required {
+				names, f.Required = append(names, f.Name), false
+			}
+		case *cli.StringSliceFlag:
+			if f.Required {
+				names, f.Required = append(names, f.Name), false
+			}
+		case *cli.IntFlag:
+			if f.Required {
+				names, f.Required = append(names, f.Name), false
+			}
+		case *cli.Uint64Flag:
+			if f.Required {
+				names, f.Required = append(names, f.Name), false
+			}
+		}
+	}
+	return names
+}
+
+// prefix starts a message about command path: "run: " for "rinsim run",
+// nothing for rinsim itself (main already prints "rinsim: ").
+func prefix(path string) string {
+	if p, ok := strings.CutPrefix(path, "rinsim "); ok {
+		return p + ": "
+	}
+	return ""
+}
+
+// checkCommon checks the flags that several commands share: seeds within
+// sim.MaxSeed and a worker count that is not negative.
+func checkCommon(c *cli.Context) error {
+	if hasFlag(c, "seed") {
+		if err := sim.CheckSeed(c.Uint64("seed")); err != nil {
+			return err
+		}
+	}
+	if hasFlag(c, "workers") && c.Int("workers") < 0 {
+		return fmt.Errorf("--workers %d: want 0 (one per CPU) or more", c.Int("workers"))
+	}
+	return nil
+}
+
+func hasFlag(c *cli.Context, name string) bool {
+	for _, f := range c.Command.Flags {
+		if slices.Contains(f.Names(), name) {
+			return true
+		}
+	}
+	return false
+}
