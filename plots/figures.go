@@ -112,7 +112,7 @@ func overTime(steps *Table, col string, scale func(row []string) float64) []Seri
 	sort.Slice(quarters, func(a, b int) bool { return quarterX(quarters[a]) < quarterX(quarters[b]) })
 	var out []Series
 	for _, n := range nets {
-		s := Series{Name: n}
+		s := networkSeries(n)
 		for _, q := range quarters {
 			v, ok := vals[key{n, q}]
 			if !ok {
@@ -131,6 +131,24 @@ func overTime(steps *Table, col string, scale func(row []string) float64) []Seri
 	}
 	return out
 }
+
+// networkSeries is an empty series for network id, with the network's look
+// and display name.
+func networkSeries(id string) Series {
+	lk := NetworkLook(id)
+	return Series{Name: NetworkName(id), Look: &lk}
+}
+
+// NetworkName is how figures name a network: the thesis networks by their
+// names, any other by its id.
+func NetworkName(id string) string {
+	if n, ok := networkNames[id]; ok {
+		return n
+	}
+	return id
+}
+
+var networkNames = map[string]string{"oreec": "OREEC", "oslo-medtech": "Oslo Medtech", "cwn": "CWN"}
 
 func allNaN(xs []float64) bool {
 	for _, x := range xs {
@@ -222,7 +240,7 @@ func SharingVsChannels(steps *Table) Figure {
 		Title:  "Help among members against channels offered, by quarter",
 		XLabel: "channels offered by the network (0-7)", YLabel: "peer shares per member and quarter"}
 	for _, n := range nets {
-		s := Series{Name: n}
+		s := networkSeries(n)
 		for ch := 0.0; ch <= 7; ch++ {
 			if v, ok := vals[key{n, ch}]; ok {
 				m, lo, hi := meanCI(v)
@@ -275,7 +293,7 @@ func SharingVsChannelsByBudget(cmp *Table) Figure {
 			pts = append(pts, p)
 		}
 		sort.Slice(pts, func(a, b int) bool { return pts[a].ch < pts[b].ch })
-		s := Series{Name: n}
+		s := networkSeries(n)
 		for _, p := range pts {
 			s.X, s.Y, s.Lo, s.Hi = append(s.X, p.ch), append(s.Y, p.y), append(s.Lo, p.lo), append(s.Hi, p.hi)
 		}
@@ -408,7 +426,7 @@ func DoseResponse(cmp *Table, metric string) Figure {
 			doses = append(doses, d)
 		}
 		sort.Float64s(doses)
-		s := Series{Name: n}
+		s := networkSeries(n)
 		for _, d := range doses {
 			p := points[n][d]
 			s.X, s.Y, s.Lo, s.Hi = append(s.X, d), append(s.Y, p[0]), append(s.Lo, nanTo(p[1], p[0])), append(s.Hi, nanTo(p[2], p[0]))

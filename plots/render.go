@@ -1,0 +1,373 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Size of saved figures: 1200 x 750 pixels at DPI, a 16 cm wide figure in
+// print, the width of a two-column journal figure.
+const (
+	DPI    = 192
+	Width  = 1200 * vg.Inch / DPI
+	Height = 750 * vg.Inch / DPI
+)
+
+var (
+	titleFont  = font.From(plot.DefaultFont, 13)
+	noteFont   = font.From(plot.DefaultFont, 9)
+	errorColor = color.Gray{0x33} // error bars: dark grey on any bar colour
+	refColor   = color.Gray{0x99}
+	pad        = vg.Points(6)
+)
+
+// layout is where the parts of a figure go on a canvas: the plot (axes and
+// data), the legend and the colour scale each get their own area, so that a
+// legend can never cover data.
+type layout struct {
+	plot    *plot.Plot
+	plotC   draw.Canvas
+	legend  *plot.Legend // nil: no legend
+	legendC draw.Canvas
+	scale   *plot.Plot // colour scale; nil: none
+	scaleC  draw.Canvas
+	bars    *barLayout // Bars: widths set once the data area is known
+}
+
+// Draw renders the figure onto c.
+func (f Figure) Draw(c draw.Canvas) error {
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+	if f.Kind == Panels {
+		return f.drawPanels(c)
+	}
+	l, err := f.layout(c, true)
+	if err != nil {
+		return err
+	}
+	l.plot.Draw(l.plotC)
+	if l.legend != nil {
+		l.legend.Draw(l.legendC)
+	}
+	if l.scale != nil {
+		l.scale.Draw(l.scaleC)
+	}
+	return nil
+}
+
+// drawTitle writes the title and note centred at the top of c and returns
+// the rest of c.
+func drawTitle(c draw.Canvas, title, note string, size vg.Length) draw.Canvas {
+	for _, part := range []struct {
+		text string
+		face font.Font
+	}{{title, titleFont}, {note, noteFont}} {
+		if part.text == "" {
+			continue
+		}
+		face := part.face
+		if part.face == titleFont {
+			face.Size = size
+		}
+		sty := text.Style{Font: face, Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
+		c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, part.text)
+		c.Max.Y -= sty.Rectangle(part.text).Size().Y + vg.Points(3)
+	}
+	c.Max.Y -= vg.Points(2)
+	return c
+}
+
+// layout builds the plot and places it, its legend and its colour scale in c.
+// withLegend false leaves the legend out (panels after the first share it).
+func (f Figure) layout(c draw.Canvas, withLegend bool) (*layout, error) {
+	l := &layout{}
+	p, err := f.plot(l)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %s: %w", f.Name, err)
+	}
+	l.plot = p
+	titleSize := titleFont.Size
+	if f.Kind == Panels || c.Size().X < Width/2 {
+		titleSize = vg.Points(11)
+	}
+	c = drawTitle(c, f.Title, f.Note, titleSize)
+	var right vg.Length
+	leg := p.Legend
+	p.Legend = plot.NewLegend()
+	if withLegend && len(f.Series) > 1 {
+		leg.Top, leg.Left = true, true
+		l.legend = &leg
+		right += leg.Rectangle(c).Size().X + 2*pad
+	}
+	if f.Kind == Heatmap || f.Kind == ColourScatter {
+		sp, err := f.colourScale()
+		if err != nil {
+			return nil, fmt.Errorf("plots: %s: %w", f.Name, err)
+		}
+		l.scale = sp
+		right += scaleWidth
+	}
+	l.plotC = draw.Crop(c, 0, -right, 0, 0)
+	data := p.DataCanvas(l.plotC)
+	if l.bars != nil {
+		l.bars.fit(p, data)
+	}
+	x := l.plotC.Max.X + pad
+	if l.legend != nil {
+		l.legendC = draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: x, Y: data.Min.Y}, Max: vg.Point{X: x + leg.Rectangle(c).Size().X, Y: data.Max.Y}}}
+		x = l.legendC.Max.X + pad
+	}
+	if l.scale != nil {
+		l.scaleC = draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: x, Y: data.Min.Y - vg.Points(4)}, Max: vg.Point{X: c.Max.X, Y: data.Max.Y}}}
+	}
+	return l, nil
+}
+
+// plot builds the gonum plot without title: axes, data and legend entries.
+func (f Figure) plot(l *layout) (*plot.Plot, error) {
+	p := plot.New()
+	p.X.Label.Text = f.XLabel
+	p.Y.Label.Text = f.YLabel
+	p.X.Tick.Marker, p.Y.Tick.Marker = NiceTicks{}, NiceTicks{}
+	grid := plotter.NewGrid()
+	grid.Vertical.Color, grid.Horizontal.Color = color.Gray{0xDD}, color.Gray{0xDD}
+	if f.Kind == Bars {
+		grid.Vertical.Width = 0 // categories need no vertical lines
+	}
+	if f.Kind != Heatmap {
+		p.Add(grid)
+	}
+	for _, r := range f.Refs {
+		line, err := plotter.NewLine(r)
+		if err != nil {
+			return nil, err
+		}
+		line.Color, line.Width, line.Dashes = refColor, vg.Points(0.8), []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(line)
+	}
+	var err error
+	switch f.Kind {
+	case Lines, Points, Scatter:
+		err = f.addXY(p)
+	case Bars:
+		l.bars, err = f.addBars(p)
+	case Heatmap:
+		err = f.addHeatmap(p)
+	case ColourScatter:
+		err = f.addCloud(p)
+	default:
+		err = fmt.Errorf("unknown kind %d", f.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if f.LogLog {
+		p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+		p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+		// Whole decades, so that the log ticks carry labels.
+		p.Y.Min = math.Pow(10, math.Floor(math.Log10(p.Y.Min)))
+		p.Y.Max = math.Pow(10, math.Ceil(math.Log10(p.Y.Max)))
+	}
+	return p, nil
+}
+
+func (f Figure) addXY(p *plot.Plot) error {
+	for k, s := range f.Series {
+		if s.Len() == 0 {
+			continue
+		}
+		lk := s.look(k)
+		var thumbs []plot.Thumbnailer
+		if f.Kind == Lines && s.hasInterval() {
+			band, err := bandPolygon(s)
+			if err != nil {
+				return err
+			}
+			band.Color = translucent(lk.Colour, 0x40)
+			band.LineStyle.Width = 0
+			p.Add(band)
+			thumbs = append(thumbs, band)
+		}
+		if f.Kind != Scatter {
+			line, err := plotter.NewLine(s)
+			if err != nil {
+				return err
+			}
+			line.Color, line.Width = lk.Colour, vg.Points(1.8)
+			line.Dashes = dashes(lk.Style)
+			p.Add(line)
+			thumbs = append(thumbs, line)
+		}
+		if f.Kind != Lines {
+			sc, err := plotter.NewScatter(s)
+			if err != nil {
+				return err
+			}
+			sc.Color, sc.Shape, sc.Radius = lk.Colour, shape(lk.Style), vg.Points(3)
+			p.Add(sc)
+			thumbs = append(thumbs, sc)
+		}
+		if f.Kind != Lines && s.hasInterval() {
+			eb, err := plotter.NewYErrorBars(s)
+			if err != nil {
+				return err
+			}
+			eb.Color = lk.Colour
+			p.Add(eb)
+		}
+		if f.Kind == Scatter && s.hasXInterval() {
+			eb, err := plotter.NewXErrorBars(s)
+			if err != nil {
+				return err
+			}
+			eb.Color = lk.Colour
+			p.Add(eb)
+		}
+		if len(s.Labels) == s.Len() {
+			lb, err := plotter.NewLabels(plotter.XYLabels{XYs: xysOf(s), Labels: s.Labels})
+			if err != nil {
+				return err
+			}
+			lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(3)}
+			p.Add(lb)
+		}
+		p.Legend.Add(s.Name, thumbs...)
+	}
+	return nil
+}
+
+func xysOf(s Series) plotter.XYs {
+	xy := make(plotter.XYs, s.Len())
+	for i := range xy {
+		xy[i].X, xy[i].Y = s.XY(i)
+	}
+	return xy
+}
+
+// bandPolygon is the closed outline Lo then Hi backwards.
+func bandPolygon(s Series) (*plotter.Polygon, error) {
+	pts := make(plotter.XYs, 0, 2*s.Len())
+	for i := range s.Len() {
+		if !math.IsNaN(s.Lo[i]) {
+			pts = append(pts, plotter.XY{X: s.X[i], Y: s.Lo[i]})
+		}
+	}
+	for i := s.Len() - 1; i >= 0; i-- {
+		if !math.IsNaN(s.Hi[i]) {
+			pts = append(pts, plotter.XY{X: s.X[i], Y: s.Hi[i]})
+		}
+	}
+	return plotter.NewPolygon(pts)
+}
+
+// dashes and shape tell series apart without colour.
+func dashes(k int) []vg.Length {
+	switch k % 4 {
+	case 1:
+		return []vg.Length{vg.Points(6), vg.Points(3)}
+	case 2:
+		return []vg.Length{vg.Points(2), vg.Points(2)}
+	case 3:
+		return []vg.Length{vg.Points(8), vg.Points(2), vg.Points(2), vg.Points(2)}
+	}
+	return nil
+}
+
+func shape(k int) draw.GlyphDrawer {
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PlusGlyph{}, draw.CrossGlyph{}, draw.RingGlyph{}}
+	return shapes[k%len(shapes)]
+}
+
+// drawPanels draws the panels in a row (up to three per row) under the
+// figure's title; only the last panel carries the legend, which the panels
+// share.
+func (f Figure) drawPanels(c draw.Canvas) error {
+	c = drawTitle(c, f.Title, f.Note, titleFont.Size)
+	n := len(f.Panels)
+	if n == 0 {
+		return fmt.Errorf("plots: %s: no panels", f.Name)
+	}
+	cols := min(n, 3)
+	tiles := draw.Tiles{Cols: cols, Rows: (n + cols - 1) / cols, PadX: vg.Points(8), PadY: vg.Points(8)}
+	for i, pf := range f.Panels {
+		tc := tiles.At(c, i%cols, i/cols)
+		l, err := pf.layout(tc, i == n-1)
+		if err != nil {
+			return err
+		}
+		l.plot.Draw(l.plotC)
+		if l.legend != nil {
+			l.legend.Draw(l.legendC)
+		}
+		if l.scale != nil {
+			l.scale.Draw(l.scaleC)
+		}
+	}
+	return nil
+}
+
+// Save writes DIR/NAME.png (1200 pixels wide) and DIR/NAME.svg, each through
+// a temporary file, and returns their paths.
+func (f Figure) Save(dir string) ([]string, error) {
+	png := vgimg.NewWith(vgimg.UseWH(Width, Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+	svg := vgsvg.New(Width, Height)
+	var paths []string
+	for _, out := range []struct {
+		ext string
+		c   vg.CanvasWriterTo
+	}{{".png", vgimg.PngCanvas{Canvas: png}}, {".svg", svg}} {
+		if err := f.Draw(draw.New(out.c)); err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dir, f.Name+out.ext)
+		if err := writeFile(path, out.c); err != nil {
+			return nil, fmt.Errorf("plots: save %s: %w", path, err)
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// writeFile writes through a temporary file, so a figure is never half written.
+func writeFile(path string, w io.WriterTo) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	fh, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	_, err = w.WriteTo(fh)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// Plot builds the figure's gonum plot alone: axes, data and legend entries,
+// without title, legend area or colour scale (Draw places those).
+func (f Figure) Plot() (*plot.Plot, error) {
+	if f.Kind == Panels {
+		return nil, fmt.Errorf("plots: %s: panels have no single plot", f.Name)
+	}
+	return f.plot(&layout{})
+}
