@@ -19,13 +19,15 @@ func (w *World) networkRange(wk *worker, lo, hi int) {
 	}
 }
 
-// runChannels runs this quarter's events of every offered channel, in channel
-// order, while the network's budget lasts (budgets are never overspent).
+// runChannels spends the quarter's outreach budget, then runs this
+// quarter's events of every offered channel, in channel order, while the
+// network's budget lasts (budgets are never overspent).
 func (w *World) runChannels(wk *worker, ns *NetworkState) {
 	if w.T < ns.FoundedStep || ns.Joined == 0 {
 		return
 	}
 	w.shuffleTakers(ns)
+	w.outreach(ns)
 	for c := range NumChannels {
 		if !ns.Offered[c] {
 			continue
@@ -36,21 +38,38 @@ func (w *World) runChannels(wk *worker, ns *NetworkState) {
 		if c == JointStand {
 			cost *= 1 - w.S.Public.CountyStandShare
 		}
-		held := 0
 		for range n {
 			if ns.SpentNOK+cost > ns.Budget {
 				break
 			}
 			ns.SpentNOK += cost
 			ns.Events[c]++
-			held++
-			if c != Info {
-				w.runEvent(wk, ns, c)
-			}
+			w.runEvent(wk, ns, c)
 		}
-		if c == Info && held > 0 {
-			w.infoEvents(wk, ns, held)
+	}
+}
+
+// outreach spends the network's outreach share of its event budget on
+// visiting members (T5.5.2: innovation brokers who know the firms; B2 in
+// T4.4.2: "they should know more what they are selling"). A visit raises how
+// relevant the member finds the network's events, so members that would
+// otherwise not take part start to.
+func (w *World) outreach(ns *NetworkState) {
+	share := ns.P.OutreachShare
+	if share <= 0 {
+		return
+	}
+	pub := &w.S.Public
+	visits := EventCount(ns.Budget*share/pub.OutreachVisitNOK, ns.rng.Float64())
+	f := &w.Firms
+	for range visits {
+		if ns.SpentNOK+pub.OutreachVisitNOK > ns.Budget {
+			return
 		}
+		ns.SpentNOK += pub.OutreachVisitNOK
+		i := int(ns.Members[ns.rng.IntN(ns.Joined)])
+		f.Relevance[i] = float32(Learn(float64(f.Relevance[i]), pub.OutreachRelevance))
+		f.Visits[i]++
 	}
 }
 
@@ -72,23 +91,29 @@ func (w *World) shuffleTakers(ns *NetworkState) {
 
 func (w *World) runEvent(wk *worker, ns *NetworkState, c Channel) {
 	switch c {
+	case Info:
+		w.infoEvent(wk, ns)
 	case Survey:
-		w.surveyEvent(ns)
+		w.surveyEvent(wk, ns)
 	default:
 		w.slotEvent(wk, ns, c, w.chooseMarket(ns, c))
 	}
 }
 
 // chooseMarket picks the market of an event. Cross-RIN events go where
-// partner clusters are (T4.1.1); mentoring covers distant cultures (T5.1:
-// "how to do business in China, how to do business in India"); other events
-// follow the network's focus, or the members' own targets once a survey has
-// mapped them (T5.1).
+// partner clusters are (T4.1.1), tilted toward nearby markets as the
+// network's focus is when Interreg pays (T4.1.3: the Nordic Innovation
+// Express; T5.1); mentoring covers distant cultures (T5.1: "how to do
+// business in China, how to do business in India"); other events follow the
+// network's focus, or the members' own targets once a survey has mapped them
+// (T5.1).
 func (w *World) chooseMarket(ns *NetworkState, c Channel) int {
 	wts := ns.weights
 	switch c {
 	case CrossRIN:
-		copy(wts, ns.Partners)
+		for m := range wts {
+			wts[m] = ns.Partners[m] * ns.tilt[m]
+		}
 	default:
 		mixFocus(wts, ns.Focus, ns.Priority, ns.Surveyed, w.S.Public.SurveyTargeting)
 		if c == Mentoring {
@@ -122,36 +147,68 @@ func mixFocus(dst, focus, priority []float64, surveyed bool, targeting float64) 
 	}
 }
 
-// infoEvents forwards this quarter's n invitations (T4.3.2: "I forward
-// invitation through my mail list"): every member receives the information,
-// learning a little from each; members may attend each forwarded event with
-// their participation chance times public.innovation_norway_events.
-// Attendees are found by thinning: candidates are visited at geometric gaps
-// for the highest chance, then accepted in proportion to their own, which
-// gives each member its exact chance at a cost proportional to attendance,
-// not to the size of the network.
-func (w *World) infoEvents(wk *worker, ns *NetworkState, n int) {
+// infoEvent forwards one invitation or item of market information about a
+// market chosen by the network's focus (T4.3.2: "I forward invitation through
+// my mail list"). Every member receives it; whether a member acts on it is a
+// chance that depends on how relevant it finds the network and whether it is
+// busy (T5.4, T5.5.1: members mainly get "market information, learning").
+// Acting teaches general knowledge and knowledge of the market, which lowers
+// the market's perceived risk (T2.1). Members may also attend the forwarded
+// event, with their participation chance times
+// public.innovation_norway_events, up to the channel's slots. Both are found
+// by thinning: candidates are visited at geometric gaps for the highest
+// chance, then accepted in proportion to their own, which gives each member
+// its exact chance at a cost proportional to those who act, not to the size
+// of the network.
+func (w *World) infoEvent(wk *worker, ns *NetworkState) {
+	m := w.chooseMarket(ns, Info)
+	w.forward(ns, m)
 	f := &w.Firms
-	cp := &w.chans[Info]
-	keep := math.Pow(1-cp.Learning, float64(n)) // n applications of Learn
-	for _, i := range ns.Members[:ns.Joined] {
-		f.InfoReceived[i] += int32(n)
-		f.General[i] = float32(1 - (1-float64(f.General[i]))*keep)
-	}
 	attendance := w.S.Public.InnovationNorwayEvents
 	pmax := ns.maxPart * attendance
-	for range n {
-		m := w.chooseMarket(ns, Info)
-		ns.Served[m] = true
-		if pmax <= 0 {
+	if pmax <= 0 {
+		return
+	}
+	cp := &w.chans[Info]
+	filled := 0
+	for idx := geometric(ns, pmax); idx < len(ns.order) && float64(filled) < cp.Slots; idx += 1 + geometric(ns, pmax) {
+		i := int(ns.order[idx])
+		if ns.rng.Float64()*pmax < float64(f.PartProb[i])*attendance && w.afford(i, cp.FeeNOK) {
+			w.spend(i, cp.FeeNOK)
+			w.attend(wk, ns, i, Info, m, 1)
+			filled++
+		}
+	}
+}
+
+// forward delivers one item of information about market m to every member
+// that has joined; each acts on it with firm.info_uptake times its relevance,
+// times busy_participation while busy.
+func (w *World) forward(ns *NetworkState, m int) {
+	f := &w.Firms
+	fr := &w.S.Firm
+	cp := &w.chans[Info]
+	members := ns.Members[:ns.Joined]
+	for _, i := range members {
+		f.InfoReceived[i]++
+	}
+	pmax := fr.InfoUptake
+	if pmax <= 0 {
+		return
+	}
+	for idx := geometric(ns, pmax); idx < len(members); idx += 1 + geometric(ns, pmax) {
+		i := int(members[idx])
+		p := fr.InfoUptake * float64(f.Relevance[i])
+		if f.Busy[i] {
+			p *= fr.BusyParticipation
+		}
+		if ns.rng.Float64()*pmax >= p {
 			continue
 		}
-		for idx := geometric(ns, pmax); idx < len(ns.order); idx += 1 + geometric(ns, pmax) {
-			i := int(ns.order[idx])
-			if ns.rng.Float64()*pmax < float64(f.PartProb[i])*attendance {
-				w.attend(wk, ns, i, Info, m, 1)
-			}
-		}
+		f.InfoActed[i]++
+		f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
+		j := i*f.M + m
+		f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), cp.MarketLearning))
 	}
 }
 
@@ -165,24 +222,41 @@ func geometric(ns *NetworkState, p float64) int {
 	return int(min(math.Log(u)/math.Log1p(-p), 1<<40))
 }
 
-// surveyEvent maps the members' target markets (T5.1: "identify which markets
-// will be most important"), weighting ambitious members fully.
-func (w *World) surveyEvent(ns *NetworkState) {
+// surveyEvent maps the members' target markets (T5.1: "identify which
+// markets will be most important"). Members that take part this quarter
+// answer, up to the channel's slots, in random order; each answer is a
+// participation in the member's target market (learning, and the channel's
+// other effects where set). The map replaces the previous survey's: a survey
+// is a fresh picture of the members' priorities, ambitious members weighted
+// fully. A survey without answers leaves the previous map.
+func (w *World) surveyEvent(wk *worker, ns *NetworkState) {
 	f := &w.Firms
 	cp := &w.chans[Survey]
-	clear(ns.Priority)
-	for _, i := range ns.Members[:ns.Joined] {
-		f.InfoReceived[i]++
-		f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
-		if t := f.Target[i]; t >= 0 {
-			wt := w.S.Firm.NonAmbitiousRate
-			if f.Ambitious[i] {
-				wt = 1
-			}
-			ns.Priority[t] += wt
+	answered := 0
+	for _, i32 := range ns.order {
+		if float64(answered) >= cp.Slots {
+			break
 		}
+		i := int(i32)
+		t := int(f.Target[i])
+		if t < 0 || !w.afford(i, cp.FeeNOK) {
+			continue
+		}
+		if answered == 0 {
+			clear(ns.Priority)
+		}
+		answered++
+		w.spend(i, cp.FeeNOK)
+		w.attend(wk, ns, i, Survey, t, 1)
+		wt := w.S.Firm.NonAmbitiousRate
+		if f.Ambitious[i] {
+			wt = 1
+		}
+		ns.Priority[t] += wt
 	}
-	ns.Surveyed = true
+	if answered > 0 {
+		ns.Surveyed = true
+	}
 }
 
 // slotEvent fills an event's places from the invited members, starting where
@@ -194,14 +268,15 @@ func (w *World) surveyEvent(ns *NetworkState) {
 func (w *World) slotEvent(wk *worker, ns *NetworkState, c Channel, m int) {
 	f := &w.Firms
 	cp := &w.chans[c]
-	if c != Mentoring {
-		ns.Served[m] = true
-	}
 	n := len(ns.order)
-	slots := int(cp.Slots)
-	filled := 0
+	slots := int(min(cp.Slots, float64(n)))
+	attention := 1.0
+	if c == Embassy {
+		attention = w.S.Public.EmbassyAttention
+	}
+	start, filled := ns.cursor, 0
 	for k := 0; k < n && filled < slots; k++ {
-		idx := (ns.cursor + k) % n
+		idx := (start + k) % n
 		i := int(ns.order[idx])
 		p := float64(f.PartProb[i])
 		if int(f.Target[i]) != m {
@@ -211,18 +286,17 @@ func (w *World) slotEvent(wk *worker, ns *NetworkState, c Channel, m int) {
 			continue
 		}
 		w.spend(i, cp.FeeNOK)
-		attention := 1.0
-		if c == Embassy {
-			attention = w.S.Public.EmbassyAttention
-		}
 		w.attend(wk, ns, i, c, m, attention)
 		filled++
-		ns.cursor = idx + 1
+		ns.cursor = (idx + 1) % n
 	}
 }
 
-// attend applies one participation: learning, a possible contact in the
-// event's market and co-funding.
+// attend applies one participation in channel c about market m: learning, a
+// possible contact in the market, co-funding and a possible commitment step.
+// A market where a member took part counts as served by the network this
+// quarter (for peer help), except for surveys and mentoring, which hold no
+// event in the market.
 func (w *World) attend(wk *worker, ns *NetworkState, i int, c Channel, m int, attention float64) {
 	f := &w.Firms
 	cp := &w.chans[c]
@@ -231,20 +305,34 @@ func (w *World) attend(wk *worker, ns *NetworkState, i int, c Channel, m int, at
 		f.BusyParticipations[i]++
 	}
 	f.Attended[i] = true
+	if c != Survey && c != Mentoring {
+		ns.Served[m] = true
+	}
 	f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
 	j := i*f.M + m
 	f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), cp.MarketLearning))
 	if ns.rng.Float64() < cp.ContactProb*attention {
 		w.addContact(wk, i, m, Source(c), w.T)
 	}
-	if grant := cp.FundingNOK * w.S.Public.InnovationNorwayShare; grant > 0 {
+	if grant := cp.FundingNOK * w.coFundShare(c); grant > 0 {
 		f.Grant[i] += float32(grant)
 		f.FundingReceived[i] += float32(grant)
 	}
 	if cp.CommitProb > 0 && !f.Stepped[i] && ns.rng.Float64() < w.eventCommitProb(i, j, m, cp.CommitProb) &&
-		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), w.S.Stages) {
+		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), float64(f.Grant[i]), w.S.Stages) {
 		w.stepUp(wk, i, m, w.T)
 	}
+}
+
+// coFundShare is the share of channel c's funding_nok that reaches the
+// participant: Innovation Norway pays its share of a business network
+// project (T4.1.3, T4.3.2); other channels' funding_nok is already the public
+// money per participant (e.g. the county's support of a joint stand, T4.1.2).
+func (w *World) coFundShare(c Channel) float64 {
+	if c == NetworkProject {
+		return w.S.Public.InnovationNorwayShare
+	}
+	return 1
 }
 
 // eventCommitProb is the chance that an event leads firm i to a commitment

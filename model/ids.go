@@ -32,14 +32,16 @@ func channelParams(c *scenarios.Channels) [NumChannels]scenarios.ChannelParams {
 // Source is where a foreign contact came from (brief 6; T5.4 Figure 6).
 type Source uint8
 
-// Contact sources. The first five are network channels and share their
-// numbering with Channel.
+// Contact sources. The first NumChannels are network channels and share
+// their numbering with Channel, so Source(c) is channel c's source.
 const (
 	SrcInfo Source = iota
 	SrcCrossRIN
 	SrcJointStand
 	SrcNetworkProject
 	SrcEmbassy
+	SrcSurvey
+	SrcMentoring
 	SrcBusiness
 	SrcSocial
 	SrcOther
@@ -48,7 +50,7 @@ const (
 	NumSources
 )
 
-var sourceNames = [NumSources]string{"rin_info", "rin_cross_rin", "rin_joint_stand", "rin_network_project", "rin_embassy", "business_network", "social_network", "other_channels", "inbound", "peer"}
+var sourceNames = [NumSources]string{"rin_info", "rin_cross_rin", "rin_joint_stand", "rin_network_project", "rin_embassy", "rin_survey", "rin_mentoring", "business_network", "social_network", "other_channels", "inbound", "peer"}
 
 func (s Source) String() string { return sourceNames[s] }
 
@@ -56,4 +58,4 @@ func (s Source) String() string { return sourceNames[s] }
 func SourceNames() []string { return sourceNames[:] }
 
 // IsRIN reports whether the source is a network channel.
-func (s Source) IsRIN() bool { return s <= SrcEmbassy }
+func (s Source) IsRIN() bool { return s < Source(NumChannels) }

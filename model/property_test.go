@@ -363,8 +363,8 @@ func checkProperties(w *World, before snapshot, rows []StepStats) (string, strin
 		}
 		// Committed is a float32 running sum: allow its rounding (checkState's
 		// absolute 1 NOK is below float32 resolution above 2^24 NOK).
-		if math.Abs(committed-float64(f.Committed[i])) > 1+1e-5*committed {
-			return "committed = sum of stage costs", fmt.Sprintf("firm %d committed %v, stage costs %v", i, f.Committed[i], committed)
+		if own := float64(f.Committed[i]) + float64(f.CoFunded[i]); math.Abs(committed-own) > 1+1e-5*committed {
+			return "committed = sum of stage costs", fmt.Sprintf("firm %d committed %v + co-funded %v, stage costs %v", i, f.Committed[i], f.CoFunded[i], committed)
 		}
 		cash := (before.budget[i]-before.committed[i])/4 + before.grant[i] + (f.FundingReceived[i] - before.funding[i])
 		if f.Spent[i] > cash*(1+1e-5)+1e-3 {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"sort"
 
 	"github.com/rinsim/rinsim/scenarios"
 )
@@ -51,9 +52,11 @@ func powSmall(x, a float64) float64 {
 
 // CanStepUp reports whether a firm at stage may move to stage+1: the next
 // stage exists, the firm has the experiential knowledge it needs, and the extra
-// resources fit the firm's budget (T1.1: resources are the SME's binding
-// constraint; T2.1: commitment grows with knowledge).
-func CanStepUp(stage int, k, committed, budget float64, stages []scenarios.Stage) bool {
+// resources fit the firm's budget plus the co-funding it holds (T1.1:
+// resources are the SME's binding constraint; T2.1: commitment grows with
+// knowledge; T5.4, T5.5.1: the "lack of internal resources" is "alleviated
+// with the support of the RIN").
+func CanStepUp(stage int, k, committed, budget, grant float64, stages []scenarios.Stage) bool {
 	next := stage + 1
 	if next >= len(stages) {
 		return false
@@ -61,7 +64,15 @@ func CanStepUp(stage int, k, committed, budget float64, stages []scenarios.Stage
 	if k < stages[next].Knowledge {
 		return false
 	}
-	return committed+stages[next].CostNOK-stages[stage].CostNOK <= budget
+	return committed+stages[next].CostNOK-stages[stage].CostNOK <= budget+grant
+}
+
+// CoFundedStep splits the extra yearly cost of a commitment step between the
+// firm and the co-funding it holds: co-funding pays first, up to grant. It
+// returns the firm's own share and the co-funding used.
+func CoFundedStep(cost, grant float64) (own, used float64) {
+	used = math.Min(math.Max(grant, 0), cost)
+	return cost - used, used
 }
 
 // Learn moves x toward 1 by rate times the gap; x stays in [0,1] for x and
@@ -124,15 +135,18 @@ func Capacity(annualFunding, secretariatShare, nokPerFTE float64) float64 {
 	return annualFunding * secretariatShare / nokPerFTE
 }
 
-// OfferChannels climbs the channel ladder: channels are added in order while
-// the secretariat capacity lasts, and the first one that does not fit stops
-// the climb (brief 2: "the funding level sets how many channels a RIN can
-// offer"; T5.1: only the best funded network runs surveys and mentoring).
-// Ineligible channels are stepped over. It returns the offered channels and
-// the capacity they use.
-func OfferChannels(capacity float64, eligible [NumChannels]bool, need [NumChannels]float64) (offered [NumChannels]bool, used float64) {
+// OfferChannels adds the channels a network pursues, in its order of
+// preference, while the secretariat capacity lasts; the first one that does
+// not fit stops the climb, so more capacity never offers fewer channels.
+// Which channels a network pursues, and in what order, follows its funding
+// sources and partners (Figure 5: CWN, with half a person in 2016, forwards
+// information and runs a Nordic network project, T4.1.3, T5.2); how many it
+// can run follows its funding (T5.2: "because they do not get any funding,
+// they could not hire more"). Ineligible channels are stepped over. It
+// returns the offered channels and the capacity they use.
+func OfferChannels(capacity float64, order []Channel, eligible [NumChannels]bool, need [NumChannels]float64) (offered [NumChannels]bool, used float64) {
 	const eps = 1e-9 // absorbs rounding in sums of FTE shares
-	for c := range NumChannels {
+	for _, c := range order {
 		if !eligible[c] {
 			continue
 		}
@@ -143,6 +157,20 @@ func OfferChannels(capacity float64, eligible [NumChannels]bool, need [NumChanne
 		used += need[c]
 	}
 	return offered, used
+}
+
+// ChannelOrder is the order in which a network adds channels: by rank (1
+// first), ties in the default order, rank 0 never; all channels in the
+// default order when no rank is given.
+func ChannelOrder(rank map[string]float64) []Channel {
+	var order []Channel
+	for c := range NumChannels {
+		if len(rank) == 0 || rank[c.String()] > 0 {
+			order = append(order, c)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rank[order[a].String()] < rank[order[b].String()] })
+	return order
 }
 
 // Intensity is how much more often than the base frequency the offered

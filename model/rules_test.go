@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -82,22 +83,25 @@ func TestCanStepUp(t *testing.T) {
 		{ID: "agent", CostNOK: 150_000, Knowledge: 0.25}, {ID: "sub", CostNOK: 1_500_000, Knowledge: 0.5},
 	}
 	tests := []struct {
-		name              string
-		stage             int
-		k, committed, bud float64
-		want              bool
+		name                     string
+		stage                    int
+		k, committed, bud, grant float64
+		want                     bool
 	}{
-		{"first entry needs no knowledge", 0, 0, 0, 100_000, true},
-		{"first entry needs budget", 0, 0, 90_000, 100_000, false},
-		{"agent needs knowledge", 1, 0.2, 25_000, 1e6, false},
-		{"agent with knowledge and budget", 1, 0.3, 25_000, 1e6, true},
-		{"agent costs only the difference", 1, 0.3, 25_000, 150_000, true},
-		{"one NOK short", 1, 0.3, 25_001, 150_000, false},
-		{"last stage cannot step", 3, 1, 0, 1e9, false},
+		{"first entry needs no knowledge", 0, 0, 0, 100_000, 0, true},
+		{"first entry needs budget", 0, 0, 90_000, 100_000, 0, false},
+		{"co-funding pays what the budget lacks", 0, 0, 90_000, 100_000, 15_000, true},
+		{"co-funding short by one NOK", 0, 0, 90_000, 100_000, 14_999, false},
+		{"agent needs knowledge", 1, 0.2, 25_000, 1e6, 0, false},
+		{"co-funding does not replace knowledge", 1, 0.2, 25_000, 1e6, 1e6, false},
+		{"agent with knowledge and budget", 1, 0.3, 25_000, 1e6, 0, true},
+		{"agent costs only the difference", 1, 0.3, 25_000, 150_000, 0, true},
+		{"one NOK short", 1, 0.3, 25_001, 150_000, 0, false},
+		{"last stage cannot step", 3, 1, 0, 1e9, 0, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := CanStepUp(tc.stage, tc.k, tc.committed, tc.bud, stages); got != tc.want {
+			if got := CanStepUp(tc.stage, tc.k, tc.committed, tc.bud, tc.grant, stages); got != tc.want {
 				t.Errorf("CanStepUp = %v, want %v", got, tc.want)
 			}
 		})
@@ -221,7 +225,7 @@ func TestOfferChannels(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			offered, used := OfferChannels(tc.capacity, tc.eligible, need)
+			offered, used := OfferChannels(tc.capacity, ChannelOrder(nil), tc.eligible, need)
 			n := 0
 			for c, o := range offered {
 				if o {
@@ -241,12 +245,69 @@ func TestOfferChannels(t *testing.T) {
 	}
 }
 
+func TestCoFundedStep(t *testing.T) {
+	tests := []struct{ cost, grant, own, used float64 }{
+		{125_000, 0, 125_000, 0},
+		{125_000, 100_000, 25_000, 100_000},
+		{125_000, 200_000, 0, 125_000}, // co-funding left over stays with the firm
+		{0, 50_000, 0, 0},
+		{10_000, -1, 10_000, 0}, // a negative grant (rounding) pays nothing
+	}
+	for _, tc := range tests {
+		own, used := CoFundedStep(tc.cost, tc.grant)
+		if own != tc.own || used != tc.used || own+used != tc.cost {
+			t.Errorf("CoFundedStep(%v, %v) = %v, %v; want %v, %v", tc.cost, tc.grant, own, used, tc.own, tc.used)
+		}
+	}
+}
+
+// TestChannelOrder: Figure 5's CWN pursues information and a network project
+// only; ranks order the channels, ties keep the default order.
+func TestChannelOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		rank map[string]float64
+		want []Channel
+	}{
+		{"no ranks: all in the default order", nil, []Channel{Info, CrossRIN, JointStand, NetworkProject, Embassy, Survey, Mentoring}},
+		{"CWN in 2016", map[string]float64{"info": 1, "network_project": 2}, []Channel{Info, NetworkProject}},
+		{"rank 0 is never", map[string]float64{"info": 1, "survey": 0, "embassy": 2}, []Channel{Info, Embassy}},
+		{"ranks reorder", map[string]float64{"mentoring": 1, "info": 2}, []Channel{Mentoring, Info}},
+		{"ties keep the default order", map[string]float64{"embassy": 1, "info": 1}, []Channel{Info, Embassy}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ChannelOrder(tc.rank)
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("ChannelOrder = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestOfferChannelsFollowsTheNetworksOrder(t *testing.T) {
+	need := [NumChannels]float64{0.15, 0.5, 0.5, 0.25, 0.4, 0.4, 0.3}
+	all := [NumChannels]bool{true, true, true, true, true, true, true}
+	cwn := ChannelOrder(map[string]float64{"info": 1, "network_project": 2, "joint_stand": 3})
+	offered, used := OfferChannels(0.44, cwn, all, need)
+	if !offered[Info] || !offered[NetworkProject] || offered[JointStand] || offered[CrossRIN] || !near(used, 0.4) {
+		t.Errorf("CWN with 0.44 FTE offers %v using %v, want info and network project using 0.4", offered, used)
+	}
+	offered, _ = OfferChannels(10, cwn, all, need)
+	for c := range NumChannels {
+		want := c == Info || c == NetworkProject || c == JointStand
+		if offered[c] != want {
+			t.Errorf("with ample capacity, channel %v offered %v, want %v: only pursued channels", c, offered[c], want)
+		}
+	}
+}
+
 func TestOfferChannelsMonotoneInCapacity(t *testing.T) {
 	need := [NumChannels]float64{0.3, 0.5, 0.5, 0.6, 0.4, 0.4, 0.3}
 	all := [NumChannels]bool{true, true, true, true, true, true, true}
 	prev := -1
 	for c := 0.0; c <= 4; c += 0.01 {
-		offered, _ := OfferChannels(c, all, need)
+		offered, _ := OfferChannels(c, ChannelOrder(nil), all, need)
 		n := 0
 		for _, o := range offered {
 			if o {

@@ -41,10 +41,10 @@ func (w *World) Step() {
 func (w *World) Done() bool { return w.T >= w.S.Steps() }
 
 // counted reports whether firm i's activity counts for its group at step t:
-// comparison firms always, members once they have joined.
+// members once they have joined, comparison firms once they are observed.
 func (w *World) counted(i, t int) bool {
-	f := &w.Firms
-	return f.Group[i] == GroupComparison || (f.JoinStep[i] >= 0 && int(f.JoinStep[i]) <= t)
+	j := w.Firms.JoinStep[i]
+	return j >= 0 && int(j) <= t
 }
 
 // accum is where worker wk counts for group g of network k.
@@ -81,7 +81,7 @@ func (w *World) fund(t int) {
 		var used float64
 		ns.Offered, used = [NumChannels]bool{}, 0
 		if t >= ns.FoundedStep {
-			ns.Offered, used = OfferChannels(ns.FTE, ns.eligible, w.need)
+			ns.Offered, used = OfferChannels(ns.FTE, ns.channels, ns.eligible, w.need)
 		}
 		ns.Intensity = Intensity(ns.FTE, used, fp.MaxIntensity)
 		w.setFocus(ns, year)
@@ -91,7 +91,9 @@ func (w *World) fund(t int) {
 
 // setFocus weights markets for events when no survey guides the network:
 // attractiveness for its sector, tilted toward nearby markets by the share of
-// its funding that comes from Interreg (T5.1).
+// its funding that comes from Interreg (T5.1: "OREEC's most important funding
+// program is Interreg"); the same tilt weights its partner clusters, since
+// Interreg pays for cross-border work with nearby regions (T4.1.3).
 func (w *World) setFocus(ns *NetworkState, year int) {
 	interreg, total := 0.0, 0.0
 	for _, st := range ns.P.Streams {
@@ -108,10 +110,11 @@ func (w *World) setFocus(ns *NetworkState, year int) {
 	}
 	M := w.Firms.M
 	for m := range M {
-		ns.Focus[m] = w.attr[ns.sector*M+m]
+		ns.tilt[m] = 1
 		if w.nordic[m] {
-			ns.Focus[m] *= 1 + w.S.Public.InterregNearbyBias*share
+			ns.tilt[m] = 1 + w.S.Public.InterregNearbyBias*share
 		}
+		ns.Focus[m] = w.attr[ns.sector*M+m] * ns.tilt[m]
 	}
 }
 
@@ -284,7 +287,7 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 	g := float64(f.General[i])
 	row := i * M
 	attr := w.attr[int(f.Sector[i])*M : int(f.Sector[i]+1)*M]
-	slack := float64(f.Budget[i]) - float64(f.Committed[i])
+	slack := float64(f.Budget[i]) - float64(f.Committed[i]) + float64(f.Grant[i]) // co-funding relaxes the budget (T5.5.1)
 	last := len(w.stageCost) - 1
 	rate, gw, aversion := fr.StepRate*amb, fr.GeneralRiskWeight, fr.RiskAversion
 	p := wk.scratch[:0]
@@ -333,7 +336,10 @@ func (w *World) stepUp(wk *worker, i, m, t int) {
 	f.Stage[j] = s + 1
 	f.Active[i] |= 1 << m
 	f.Stepped[i] = true
-	f.Committed[i] += float32(w.stageCost[s+1] - w.stageCost[s])
+	own, used := CoFundedStep(w.stageCost[s+1]-w.stageCost[s], float64(f.Grant[i]))
+	f.Committed[i] += float32(own)
+	f.Grant[i] -= float32(used)
+	f.CoFunded[i] += float32(used)
 	if s != 0 || f.EntryStep[j] != NoStep {
 		return
 	}

@@ -35,15 +35,16 @@ type Firms struct {
 	Key         []uint64  // stable identity for random streams (FirmKey)
 	Network     []int32   // index into World.Networks
 	Group       []Group   // member or comparison
-	JoinStep    []int32   // step the firm joins its network; NoStep for comparison firms
+	JoinStep    []int32   // step a member joins its network; for a comparison firm, the step from which it is observed (that of the member at the same position), so both groups are compared over the same window
 	Archetype   []uint8   // index into Scenario.Archetypes
 	Sector      []uint8   // index into World.Sectors
 	Ambitious   []bool    // international ambition (T3.5)
 	Busy        []bool    // busy with the core product (T4.4.2)
 	Relevance   []float32 // relevance of the network's events to the firm, [0,1]
 	Budget      []float32 // resources for international activity, NOK/year
-	Committed   []float32 // resources committed along the establishment chains, NOK/year
+	Committed   []float32 // the firm's own resources committed along the establishment chains, NOK/year
 	Grant       []float32 // unspent co-funding, NOK
+	CoFunded    []float32 // yearly commitment paid by co-funding instead of the firm, NOK/year
 	Spent       []float32 // spent this quarter, NOK
 	General     []float32 // general internationalisation knowledge, [0,1]
 	Target      []int8    // market the firm wants to enter next, -1 none
@@ -56,16 +57,16 @@ type Firms struct {
 	FirstMarket []int8    // market of the first counted entry, -1 if none
 
 	// Counters over the run.
-	Participations  []int32
-	InfoReceived    []int32
-	FundingReceived []float32 // co-funding received, NOK
-	PeerReceived    []int32
-	PeerGiven       []int32
-	BySource        []int32 // contacts by source, i*NumSources+s
-	// Busy quarters as a joined member, and participations in them (for
-	// the attendance pattern of busy firms, T4.4.2 B2; sim/patterns.toml).
-	BusyQuarters       []int32
-	BusyParticipations []int32
+	Participations     []int32
+	BusyParticipations []int32   // participations while busy with the core product
+	BusyQuarters       []int32   // quarters busy as a joined member (attendance pattern of busy firms, T4.4.2 B2)
+	InfoReceived       []int32   // items of information forwarded to the firm
+	InfoActed          []int32   // items it acted on
+	Visits             []int32   // outreach visits received
+	FundingReceived    []float32 // co-funding received, NOK
+	PeerReceived       []int32
+	PeerGiven          []int32
+	BySource           []int32 // contacts by source, i*NumSources+s
 
 	// Per firm and market.
 	Knowledge []float32 // experiential market knowledge, [0,1]
@@ -101,6 +102,7 @@ type NetworkState struct {
 	Joined      int     // members that have joined so far (a prefix of Members)
 	Partners    []float64
 	Focus       []float64 // market weights without survey
+	tilt        []float64 // per market: 1, or the Interreg Nordic tilt
 	Priority    []float64 // members' targets, mapped by the last survey
 	Surveyed    bool
 	FundingYear float64 // NOK/year
@@ -122,8 +124,9 @@ type NetworkState struct {
 	maxPart  float64   // highest participation chance among members this quarter
 	row      int       // index of the members' row in a step's statistics; comparison row+1
 	eligible [NumChannels]bool
-	order    []int32 // members taking part this quarter, shuffled
-	cursor   int     // where the next event starts inviting in order
+	channels []Channel // the channels it pursues, in order of preference
+	order    []int32   // members taking part this quarter, shuffled
+	cursor   int       // where the next event starts inviting in order
 	weights  []float64
 }
 
@@ -294,14 +297,14 @@ func newFirms(n, m int) Firms {
 		Key: make([]uint64, n), Network: make([]int32, n), Group: make([]Group, n), JoinStep: make([]int32, n),
 		Archetype: make([]uint8, n), Sector: make([]uint8, n), Ambitious: make([]bool, n),
 		Busy: make([]bool, n), Relevance: make([]float32, n), Budget: make([]float32, n),
-		Committed: make([]float32, n), Grant: make([]float32, n), Spent: make([]float32, n),
+		Committed: make([]float32, n), Grant: make([]float32, n), CoFunded: make([]float32, n), Spent: make([]float32, n),
 		General: make([]float32, n), Target: make([]int8, n), PartProb: make([]float32, n),
 		Attended: make([]bool, n), Stepped: make([]bool, n), PriorEntry: make([]bool, n),
 		Entries: make([]int32, n), FirstEntry: make([]int16, n), FirstMarket: make([]int8, n),
-		Participations: make([]int32, n), InfoReceived: make([]int32, n),
+		Participations: make([]int32, n), BusyParticipations: make([]int32, n), BusyQuarters: make([]int32, n),
+		InfoReceived: make([]int32, n), InfoActed: make([]int32, n), Visits: make([]int32, n),
 		FundingReceived: make([]float32, n), PeerReceived: make([]int32, n), PeerGiven: make([]int32, n),
-		BySource:     make([]int32, n*int(NumSources)),
-		BusyQuarters: make([]int32, n), BusyParticipations: make([]int32, n),
+		BySource:  make([]int32, n*int(NumSources)),
 		Knowledge: make([]float32, n*m), Stage: make([]uint8, n*m), Contacts: make([]uint16, n*m),
 		SrcMask: make([]uint16, n*m), EntryStep: make([]int16, n*m),
 		Active: make([]uint32, n), Known: make([]uint32, n),
@@ -324,7 +327,7 @@ func (w *World) initNetwork(k, first int) int {
 	ns := &w.Networks[k]
 	*ns = NetworkState{Index: k, ID: p.ID, P: p,
 		FoundedStep: int(scenarios.NewQuarter(p.Founded, 1) - w.S.Start),
-		Partners:    make([]float64, M), Focus: make([]float64, M), Priority: make([]float64, M),
+		Partners:    make([]float64, M), Focus: make([]float64, M), Priority: make([]float64, M), tilt: make([]float64, M),
 		Served: make([]bool, M), weights: make([]float64, M),
 	}
 	for m, mk := range w.S.Markets {
@@ -332,6 +335,7 @@ func (w *World) initNetwork(k, first int) int {
 	}
 	ns.FoundedStep = max(ns.FoundedStep, 0)
 	ns.eligible = w.eligibility(p)
+	ns.channels = ChannelOrder(p.Channels)
 	sector := uint8(sort.SearchStrings(w.Sectors, p.Sector))
 	ns.mix = archetypeCDF(w.S.Archetypes, p.Archetypes)
 	steps := w.S.Steps()
@@ -348,7 +352,7 @@ func (w *World) initNetwork(k, first int) int {
 		w.Firms.Key[i] = FirmKey(k, GroupComparison, j)
 		w.Firms.Network[i], w.Firms.Sector[i] = int32(k), sector
 		w.Firms.Group[i] = GroupComparison
-		w.Firms.JoinStep[i] = NoStep
+		w.Firms.JoinStep[i] = int32(comparisonStep(j, p.NonMembers, p.InitialMembers, p.Members, ns.FoundedStep, steps))
 		ns.Comparison = append(ns.Comparison, int32(i))
 		i++
 	}
@@ -385,6 +389,13 @@ func joinStep(j, initial, total, founded, steps int) int {
 	}
 	span := steps - 1 - founded
 	return founded + 1 + (j-initial)*span/(total-initial)
+}
+
+// comparisonStep is when comparison firm j of n starts to be observed: the
+// joining step of the member at the same relative position, so that members
+// and comparison firms are compared over the same windows.
+func comparisonStep(j, n, initial, total, founded, steps int) int {
+	return joinStep(j*total/n, initial, total, founded, steps)
 }
 
 func archetypeCDF(as []scenarios.Archetype, weights map[string]float64) []float64 {

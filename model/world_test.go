@@ -110,8 +110,8 @@ func checkState(t *testing.T, w *World, before snapshot) {
 		if steps > 1 {
 			t.Fatalf("step %d firm %d: %d commitment steps in one quarter, want at most 1", step, i, steps)
 		}
-		if math.Abs(committed-float64(f.Committed[i])) > 1+1e-5*committed { // float32 resolution
-			t.Fatalf("step %d firm %d: committed %v != sum of stage costs %v", step, i, f.Committed[i], committed)
+		if own := float64(f.Committed[i]) + float64(f.CoFunded[i]); math.Abs(committed-own) > 1+1e-5*committed { // float32 resolution
+			t.Fatalf("step %d firm %d: committed %v + co-funded %v != sum of stage costs %v", step, i, f.Committed[i], f.CoFunded[i], committed)
 		}
 		if f.Committed[i] > f.Budget[i]*(1+1e-6) {
 			t.Fatalf("step %d firm %d: committed %v exceeds budget %v", step, i, f.Committed[i], f.Budget[i])

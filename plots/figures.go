@@ -316,7 +316,7 @@ func ContactsBySource(firms *Table) Figure {
 		name string
 		cols []string
 	}{
-		{"network channels", []string{"contacts_rin_info", "contacts_rin_cross_rin", "contacts_rin_joint_stand", "contacts_rin_network_project", "contacts_rin_embassy"}},
+		{"network channels", []string{"contacts_rin_info", "contacts_rin_cross_rin", "contacts_rin_joint_stand", "contacts_rin_network_project", "contacts_rin_embassy", "contacts_rin_survey", "contacts_rin_mentoring"}},
 		{"business network", []string{"contacts_business_network"}},
 		{"social network", []string{"contacts_social_network"}},
 		{"own channels", []string{"contacts_other_channels"}},

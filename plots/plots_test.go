@@ -62,11 +62,11 @@ func TestStagesOverTimePerMember(t *testing.T) {
 }
 
 func TestContactsBySourceGroupsChannels(t *testing.T) {
-	firms := table(t, `firm,group,archetype,contacts_rin_info,contacts_rin_cross_rin,contacts_rin_joint_stand,contacts_rin_network_project,contacts_rin_embassy,contacts_business_network,contacts_social_network,contacts_other_channels,contacts_inbound,contacts_peer
-0,member,novice,1,1,0,0,1,0,0,0,0,1
-1,member,novice,0,0,0,0,1,2,0,0,0,1
-2,member,experienced,0,0,0,0,0,10,4,0,0,0
-3,comparison,novice,0,0,0,0,0,50,0,0,0,0`)
+	firms := table(t, `firm,group,archetype,contacts_rin_info,contacts_rin_cross_rin,contacts_rin_joint_stand,contacts_rin_network_project,contacts_rin_embassy,contacts_rin_survey,contacts_rin_mentoring,contacts_business_network,contacts_social_network,contacts_other_channels,contacts_inbound,contacts_peer
+0,member,novice,1,1,0,0,1,0,0,0,0,0,0,1
+1,member,novice,0,0,0,0,1,0,0,2,0,0,0,1
+2,member,experienced,0,0,0,0,0,0,0,10,4,0,0,0
+3,comparison,novice,0,0,0,0,0,0,0,50,0,0,0,0`)
 	f := ContactsBySource(firms)
 	if len(f.Categories) != 2 || f.Categories[0] != "experienced" || f.Categories[1] != "novice" {
 		t.Fatalf("categories %v, want the member archetypes sorted", f.Categories)

@@ -87,6 +87,7 @@ func (s *Scenario) synthNetwork(r *rand.Rand, t Network, id string, members int)
 	n.EventRelevance = clamp01(t.EventRelevance + 0.05*r.NormFloat64())
 	n.Partners = copyMap(t.Partners)
 	n.Archetypes = copyMap(t.Archetypes)
+	n.Channels = copyMap(t.Channels)
 	perMember := float64(members) / float64(t.Members) * math.Exp(s.Synthetic.FundingSpread*r.NormFloat64())
 	n.Streams = make([]Stream, len(t.Streams))
 	for k, st := range t.Streams {
@@ -94,10 +95,12 @@ func (s *Scenario) synthNetwork(r *rand.Rand, t Network, id string, members int)
 		// Shift the window with the founding year; a stream that runs to the
 		// end (a county's) keeps running, one that ended before the start
 		// stays ended.
-		if st.To < endY {
+		if st.To >= startY && st.To < endY {
 			st.To += shift
 		}
-		st.From = min(st.From+shift, st.To)
+		if st.To >= startY {
+			st.From = min(st.From+shift, st.To)
+		}
 		n.Streams[k] = st
 	}
 	return n

@@ -129,3 +129,25 @@ func TestEuropePreset(t *testing.T) {
 		t.Errorf("expanded europe: %d networks, %d SMEs", len(s.Networks), total)
 	}
 }
+
+// A stream that ended before the run stays ended in every synthetic network
+// (issue 9: the one-year shift brought it back).
+func TestSyntheticStreamEndedBeforeStartStaysEnded(t *testing.T) {
+	s, err := Builtin("thesis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := s.Start.Year()
+	s.Networks[2].Streams = append(s.Networks[2].Streams, Stream{ID: "old", Source: "vri", NOKPerYear: 1e6, From: start - 3, To: start - 1})
+	s.Synthetic = Synthetic{SMEs: 20_000, Networks: 200, Seed: 3, SizeSpread: 0.5, FundingSpread: 0.5}
+	if err := s.Expand(); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range s.Networks {
+		for _, st := range n.Streams {
+			if st.ID == "old" && st.To >= start {
+				t.Fatalf("network %s: stream that ended in %d runs %d-%d", n.ID, start-1, st.From, st.To)
+			}
+		}
+	}
+}

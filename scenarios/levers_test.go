@@ -46,7 +46,7 @@ func TestStreamLeverErrors(t *testing.T) {
 		set  string
 		want []string
 	}{
-		{"network.cwn.stream.nce.off_from=2015", []string{"network cwn has no stream \"nce\"", "vri, arena, vestfold"}},
+		{"network.cwn.stream.nce.off_from=2015", []string{"network cwn has no stream \"nce\"", "vri, arena, innovation_express, vestfold"}},
 		{"network.nope.stream.arena.off_from=2015", []string{"unknown network \"nope\"", "oreec, oslo-medtech, cwn"}},
 		{"network.cwn.stream.arena.off_from=soon", []string{"network.cwn.stream.arena.off_from", `"soon" is not a year`, "[1900, 2200]"}},
 		{"network.cwn.stream.arena.on_from=2020", []string{"2020 is after the end of the run 2016Q4"}},

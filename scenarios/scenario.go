@@ -72,6 +72,7 @@ type FirmRules struct {
 	BudgetSpread           float64 `toml:"budget_spread" unit:"log-sd" min:"0" max:"3" doc:"log-normal spread of the international budget around the archetype's median (assumed)"`
 	OtherCostNOK           float64 `toml:"other_cost_nok" unit:"NOK" min:"0" max:"1e8" doc:"cost of one contact made through own channels (fairs, papers, marketing), paid when the firm can afford it; an own fair stand costs about 100,000 NOK (T4.1.2); assumed lower on average for papers and marketing"`
 	RelevanceConcentration float64 `toml:"relevance_concentration" unit:"beta a+b" min:"0.1" max:"1000" doc:"concentration of the beta distribution of event relevance around the network's mean; low means members differ a lot (T3.5: OREEC's sub-industries)"`
+	InfoUptake             float64 `toml:"info_uptake" unit:"probability" min:"0" max:"1" doc:"chance that a member acts on one forwarded item of market information, at full relevance and not busy; acting teaches it the channel's learning and market_learning (T5.4, T5.5.1: members mainly get 'market information, learning'); value assumed"`
 	InitialKnowledge       float64 `toml:"initial_knowledge" unit:"fraction" min:"0" max:"1" doc:"experiential knowledge in markets where an experienced firm already operates at start (assumed)"`
 }
 
@@ -99,6 +100,19 @@ type Channels struct {
 	Mentoring      ChannelParams `toml:"mentoring"`
 }
 
+// ChannelKeys are the channels' keys in the default order, the order of
+// the fields of Channels.
+var ChannelKeys = []string{"info", "cross_rin", "joint_stand", "network_project", "embassy", "survey", "mentoring"}
+
+func isChannel(k string) bool {
+	for _, c := range ChannelKeys {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
 // ChannelParams describe the cost, capacity use and effects of one channel.
 type ChannelParams struct {
 	FTE            float64 `toml:"fte" unit:"FTE" min:"0" max:"100" doc:"secretariat capacity needed to offer the channel at its base frequency (assumed; T5.2: one person at 50 % can only distribute information)"`
@@ -120,6 +134,8 @@ type Public struct {
 	InnovationNorwayEvents float64 `toml:"innovation_norway_events" unit:"probability" min:"0" max:"1" doc:"probability that a member reading a forwarded invitation attends the Innovation Norway event (T4.3.2: RINs distribute its invitations); value assumed"`
 	CountyStandShare       float64 `toml:"county_stand_share" unit:"fraction" min:"0" max:"1" doc:"share of a joint stand's cost paid by the county (T4.1.2: 'The Asker County is supporting the stand'); value assumed"`
 	InterregNearbyBias     float64 `toml:"interreg_nearby_bias" unit:"multiplier" min:"0" max:"100" doc:"weight added to Nordic markets in a network's focus per unit of Interreg funding share (T5.1: OREEC's Nordic focus driven by Interreg); value assumed"`
+	OutreachVisitNOK       float64 `toml:"outreach_visit_nok" unit:"NOK" min:"1" max:"1e8" doc:"cost of one outreach visit to a member, staff time and travel (assumed)"`
+	OutreachRelevance      float64 `toml:"outreach_relevance" unit:"fraction" min:"0" max:"1" doc:"share of the gap to 1 by which a visit raises how relevant the member finds the network's events (T5.5.2: brokers who know the firms' needs; value assumed)"`
 	SurveyTargeting        float64 `toml:"survey_targeting" unit:"fraction" min:"0" max:"1" doc:"weight of members' own target markets in choosing event markets once a survey has mapped them (T5.1: survey of 3-5 and 10 year priorities); value assumed"`
 }
 
@@ -170,6 +186,8 @@ type Network struct {
 	FundingScale   float64            `toml:"funding_scale" unit:"multiplier" min:"0" max:"100" doc:"policy lever on this network's funding; alias funding.<id>.scale"`
 	Partners       map[string]float64 `toml:"partners" unit:"clusters" min:"0" max:"1000" doc:"partner clusters abroad per market (T4.1.1: Oslo Medtech's US partner; T3.5: OREEC's 20 foreign clusters in ICN; T4.1.3: CWN's Nordic project)"`
 	Archetypes     map[string]float64 `toml:"archetypes" unit:"weight" min:"0" max:"1000" doc:"mix of member archetypes (relative weights)"`
+	Channels       map[string]float64 `toml:"channels" unit:"rank" min:"0" max:"100" doc:"channels the network pursues, by rank (1 first; 0 never), added in rank order while capacity lasts; empty: all channels in the default order (Figure 5: which channels each network offers follows its funding sources and partners, T4.1, T5.1)"`
+	OutreachShare  float64            `toml:"outreach_share" unit:"fraction" min:"0" max:"1" doc:"policy lever: share of the event budget spent on visiting members, an innovation broker's work (T5.5, T5.5.2; B2 in T4.4.2: 'they should know more what they are selling'); 0 in the thesis networks"`
 	Streams        []Stream           `toml:"stream"`
 }
 

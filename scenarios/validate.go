@@ -191,6 +191,11 @@ func (s *Scenario) checkNetwork(ps *problems, n Network, markets, archetypes map
 	if total <= 0 {
 		ps.add(key+".archetypes", "weights must sum to more than 0")
 	}
+	for k := range n.Channels {
+		if !isChannel(k) {
+			ps.add(key+".channels."+k, "unknown channel %q; channels are %s", k, strings.Join(ChannelKeys, ", "))
+		}
+	}
 	uniqueIDs(ps, key+".stream", len(n.Streams), func(i int) string { return n.Streams[i].ID })
 	for _, st := range n.Streams {
 		if st.To < st.From {

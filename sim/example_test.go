@@ -26,7 +26,7 @@ func ExampleRun() {
 		fmt.Printf("%s: %d members, %d channels\n", sum.Network, sum.Members, sum.Channels)
 	}
 	// Output:
-	// oreec: 60 members, 4 channels
+	// oreec: 60 members, 3 channels
 	// oslo-medtech: 180 members, 7 channels
 	// cwn: 70 members, 3 channels
 }

@@ -184,7 +184,7 @@ func WriteEntries(w io.Writer, r *sim.Result) error {
 			}
 			slices.SortFunc(buf, func(a, b entry) int { return cmp.Or(a.step-b.step, a.market-b.market) })
 			for k, e := range buf {
-				counted := f.Group[i] == model.GroupComparison || (f.JoinStep[i] >= 0 && int(f.JoinStep[i]) <= e.step)
+				counted := f.JoinStep[i] >= 0 && int(f.JoinStep[i]) <= e.step // members from joining, comparison firms from when they are observed
 				emit([]string{itoa(i), s.Networks[f.Network[i]].ID, f.Group[i].String(), s.Archetypes[f.Archetype[i]].ID,
 					s.Markets[e.market].ID, num(s.Markets[e.market].PsychicDistance),
 					(s.Start + scenarios.Quarter(e.step)).String(), itoa(k + 1), boolStr(counted)})

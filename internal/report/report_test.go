@@ -297,7 +297,7 @@ func TestWriteEntries(t *testing.T) {
 		}
 
 		join := int(f.JoinStep[i])
-		wantCounted := f.Group[i] == model.GroupComparison || (join >= 0 && join <= step)
+		wantCounted := join >= 0 && join <= step // comparison firms are observed from the step of the matching member
 		if row[cCounted] != strconv.FormatBool(wantCounted) {
 			t.Errorf("row %d: firm %d (%s, joins at %d) entry at %d: counted %s, want %v", k, i, f.Group[i], join, step,
 				row[cCounted], wantCounted)
