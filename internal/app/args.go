@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/internal/suggest"
 	"github.com/rinsim/rinsim/sim"
 )
@@ -205,4 +206,48 @@ func hasFlag(c *cli.Context, name string) bool {
 		}
 	}
 	return false
+}
+
+// notDeciding are flags that change where or how fast results are written,
+// not what they are: the recorded command line leaves them out, so that it
+// is the same for every shard, worker count and output folder.
+var notDeciding = []string{"out", "workers", "shard", "quiet", "force", "help"}
+
+// commandLine is the command that writes c's results: the command path,
+// then every flag that decides them in the order the command defines them,
+// with its value (--scenario and --seed always, others when given), then
+// the arguments. It is what manifests and reports print as "the exact
+// command".
+func commandLine(c *cli.Context) string {
+	args := []string{}
+	for _, ctx := range c.Lineage() {
+		if ctx.Command != nil && ctx.Command.Name != "" && ctx.Command.Name != c.App.Name {
+			args = append([]string{ctx.Command.Name}, args...)
+		}
+	}
+	args = append([]string{"rinsim"}, args...)
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0]
+		if slices.Contains(notDeciding, name) || !(c.IsSet(name) || name == "scenario" || name == "seed") {
+			continue
+		}
+		switch f.(type) {
+		case *cli.StringSliceFlag:
+			for _, v := range c.StringSlice(name) {
+				args = append(args, "--"+name, v)
+			}
+		case *cli.BoolFlag:
+			if c.Bool(name) {
+				args = append(args, "--"+name)
+			} else {
+				args = append(args, "--"+name+"=false")
+			}
+		default:
+			args = append(args, "--"+name, fmt.Sprint(c.Value(name)))
+		}
+	}
+	if c.NArg() > 0 {
+		args = append(append(args, "--"), c.Args().Slice()...)
+	}
+	return report.CommandLine(args)
 }

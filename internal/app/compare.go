@@ -99,7 +99,7 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 		out = filepath.Join("out", "compare-"+base.Name+"-"+strconv.FormatUint(d.Seed, 10))
 	}
 	acc := newCompareAcc(d)
-	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "compare", Source: source, Design: d,
+	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "compare", CommandLine: commandLine(c), Source: source, Design: d,
 		Shard: experiment.Shard{I: 0, N: 1}, Workers: c.Int("workers"), KeyColumns: []string{"scenario"},
 		KeyValues: func(p int) []string { return []string{points[p].Label} }, OnRows: acc.add}
 	if !c.Bool("quiet") {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -50,7 +52,7 @@ func TestSweepIdenticalForAnyWorkerCount(t *testing.T) {
 	one, four := filepath.Join(dir, "w1"), filepath.Join(dir, "w4")
 	mustRun(t, append(sweepArgs, "--workers", "1", "--out", one)...)
 	mustRun(t, append(sweepArgs, "--workers", "4", "--out", four)...)
-	sameFiles(t, one, four, "runs.csv", "steps.csv", "manifest.json")
+	sameFiles(t, one, four, "runs.csv", "steps.csv", "points.csv", "manifest.json")
 	_, rows, err := report.ReadCSV(filepath.Join(one, "runs.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +76,7 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 	merged := filepath.Join(dir, "merged")
 	// As the README writes it, flags after the shard folders (issue 12).
 	mustRun(t, append(append([]string{"merge"}, shards...), "--out", merged)...)
-	sameFiles(t, full, merged, "runs.csv", "steps.csv", "manifest.json")
+	sameFiles(t, full, merged, "runs.csv", "steps.csv", "points.csv", "manifest.json")
 
 	if _, stderr, code := execute(t, context.Background(), append([]string{"merge", "--out", filepath.Join(dir, "m2")}, shards[:2]...)...); code != ExitUsage {
 		t.Errorf("merge of 2 of 3 shards: exit %d, want 2: %s", code, stderr)
@@ -153,7 +155,8 @@ func sweepConfig(t *testing.T, out string, onRows func(sim.Job, [][]string) erro
 			return []string{points[p].Label, fs[0].Format(values[p][0]), fs[1].Format(values[p][1])}
 		},
 		Extra:  map[string]any{"design": "factorial", "factors": fs},
-		OnRows: onRows}
+		OnRows: onRows, ExtraFiles: []string{experiment.PointsFile},
+		CommandLine: "rinsim sweep --param funding.scale=0:2:3 --param peer.seek_prob=0:0.6:2 --scenario testdata/small.toml --reps 3 --seed 1 --steps"}
 }
 
 func TestResumeRefusesAnotherDesign(t *testing.T) {
@@ -233,4 +236,81 @@ func TestCompareTablesAndPairedDifferences(t *testing.T) {
 			t.Errorf("compare.csv has no scenario %q", want)
 		}
 	}
+}
+
+// points.csv has, per point, network, group and outcome, the mean of the
+// replications in runs.csv (issue 12: sweeps had no per-point summary).
+func TestSweepPointSummary(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s")
+	mustRun(t, append(sweepArgs, "--out", out)...)
+	rh, runs, err := report.ReadCSV(filepath.Join(out, "runs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph, points, err := report.ReadCSV(filepath.Join(out, "points.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "point,funding.scale,peer.seek_prob,network,group,metric,mean,ci_low,ci_high,n"; strings.Join(ph, ",") != want {
+		t.Fatalf("points.csv header %v, want %s", ph, want)
+	}
+	metrics := len(rh) - 7 // runs.csv: 3 key columns, rep, seed, network, group and the metrics
+	// 6 points x 3 groups (alpha members, alpha comparison, beta) x metrics
+	if len(points) != 6*3*metrics {
+		t.Errorf("points.csv has %d rows, want %d", len(points), 6*3*metrics)
+	}
+	col := func(h []string, name string) int {
+		i, err := report.Column(h, name, "csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return i
+	}
+	share := col(rh, "entrant_share")
+	for _, p := range points {
+		if p[0] != "p4" || p[3] != "beta" || p[5] != "entrant_share" {
+			continue
+		}
+		var sum float64
+		var n int
+		for _, r := range runs {
+			if r[0] == "p4" && r[col(rh, "network")] == "beta" {
+				x, _ := strconv.ParseFloat(r[share], 64)
+				sum += x
+				n++
+			}
+		}
+		if got := report.Num(sum / float64(n)); p[6] != got || p[9] != strconv.Itoa(n) || n != 3 {
+			t.Errorf("p4 beta entrant_share: mean %s over n %s, want %s over 3", p[6], p[9], got)
+		}
+		lo, _ := strconv.ParseFloat(p[7], 64)
+		hi, _ := strconv.ParseFloat(p[8], 64)
+		if !(lo <= sum/float64(n) && sum/float64(n) <= hi) {
+			t.Errorf("interval [%v, %v] does not hold the mean", lo, hi)
+		}
+	}
+}
+
+// The manifest's command_line, run again, writes the same files: it holds
+// every option that decides them (issue 12: experiment manifests lacked
+// the command line and the Go version).
+func TestManifestCommandLineReproduces(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first")
+	mustRun(t, append(sweepArgs, "--set", "funding.alpha.scale=1.5", "--seed", "4", "--workers", "2", "--out", first)...)
+	m, err := experiment.ReadManifest(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.GoVersion != runtime.Version() {
+		t.Errorf("go_version %q, want %q", m.GoVersion, runtime.Version())
+	}
+	args := strings.Fields(m.CommandLine)
+	if len(args) < 2 || args[0] != "rinsim" || args[1] != "sweep" || !strings.Contains(m.CommandLine, "--set funding.alpha.scale=1.5") ||
+		!strings.Contains(m.CommandLine, "--seed 4") || strings.Contains(m.CommandLine, "--workers") {
+		t.Fatalf("command_line %q", m.CommandLine)
+	}
+	again := filepath.Join(dir, "again")
+	mustRun(t, append(args[1:], "--quiet", "--out", again)...)
+	sameFiles(t, first, again, "runs.csv", "steps.csv", "points.csv", "manifest.json")
 }

@@ -90,6 +90,7 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return failure(err)
 	}
+	m.CommandLine = commandLine(c)
 	if err := atomicdir.Write(out, c.Bool("force"), func(tmp string) error { return report.WriteRun(tmp, res, m, perFirm) }); err != nil {
 		return failure(err)
 	}

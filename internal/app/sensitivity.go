@@ -150,7 +150,7 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 	sp.cols.members = slices.Index(header, "members")
 	sp.cols.outcome = slices.Index(header, sp.outcome)
 	y := newOutcomeAcc(len(points), sp)
-	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "sensitivity", Source: source, Design: d,
+	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "sensitivity", CommandLine: commandLine(c), Source: source, Design: d,
 		Shard: experiment.Shard{I: 0, N: 1}, Workers: c.Int("workers"), KeyColumns: keys,
 		KeyValues: func(p int) []string {
 			v := []string{points[p].Label}

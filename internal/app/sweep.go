@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rinsim/rinsim/internal/atomicdir"
 	"github.com/rinsim/rinsim/internal/experiment"
 	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/sim"
@@ -87,7 +88,9 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	if lhs > 0 {
 		design = "latin-hypercube"
 	}
-	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "sweep", Source: source, Design: d,
+	summary := experiment.NewPoints(keys)
+	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "sweep", CommandLine: commandLine(c),
+		ExtraFiles: []string{experiment.PointsFile}, Source: source, Design: d,
 		Shard: shard, Workers: c.Int("workers"), Steps: c.Bool("steps"), KeyColumns: keys,
 		KeyValues: func(p int) []string {
 			v := []string{points[p].Label}
@@ -97,7 +100,7 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 			return v
 		},
 		Extra:  map[string]any{"design": design, "factors": factors},
-		OnRows: func(sim.Job, [][]string) error { return nil },
+		OnRows: summary.Add,
 	}
 	if !c.Bool("quiet") {
 		cfg.Progress = stderr
@@ -110,6 +113,10 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	n, err := runExperiment(c, cfg)
 	if err != nil {
 		return err
+	}
+	pointsFile := filepath.Join(out, experiment.PointsFile)
+	if err := atomicdir.ReplaceFile(pointsFile, func(w io.Writer) error { return summary.Write(w, keys) }); err != nil {
+		return failure(err)
 	}
 	if !c.Bool("quiet") {
 		fmt.Fprintf(stderr, "%d design points x %d replications (%d run now, shard %s); wrote %s\n",

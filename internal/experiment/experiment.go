@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
@@ -44,6 +45,15 @@ type Config struct {
 	// files and new runs alike.
 	OnRows   func(j sim.Job, rows [][]string) error
 	Progress io.Writer // nil: silent
+	// CommandLine is the command that writes these files, recorded in the
+	// manifest: every option that decides the results, none that does not
+	// (--out, --workers, --shard), so that it is the same for every shard
+	// and worker count.
+	CommandLine string
+	// Summary files the command writes after the runs (e.g. points.csv),
+	// one row block per point with the label first, so Merge can
+	// interleave them like runs.csv.
+	ExtraFiles []string
 }
 
 // ErrOutput marks a problem with the output folder that the user must
@@ -79,7 +89,9 @@ type Manifest struct {
 	Tool         string     `json:"tool"`
 	Version      string     `json:"version"`
 	Commit       string     `json:"commit"`
+	GoVersion    string     `json:"go_version"`
 	Command      string     `json:"command"`
+	CommandLine  string     `json:"command_line"`
 	DesignHash   string     `json:"design_sha256"`
 	Design       DesignInfo `json:"design"`
 	ScenarioTOML string     `json:"scenario_toml"`
@@ -182,8 +194,10 @@ func newManifest(cfg *Config) (*Manifest, error) {
 	if cfg.Steps {
 		files = append(files, "steps.csv")
 	}
-	return &Manifest{Tool: "rinsim", Version: report.Version, Commit: report.Commit(), Command: cfg.Command,
-		DesignHash: hash, Design: d, ScenarioTOML: string(text), Files: files}, nil
+	files = append(files, cfg.ExtraFiles...)
+	return &Manifest{Tool: "rinsim", Version: report.Version, Commit: report.Commit(), GoVersion: runtime.Version(),
+		Command: cfg.Command, CommandLine: cfg.CommandLine, DesignHash: hash, Design: d, ScenarioTOML: string(text),
+		Files: files}, nil
 }
 
 // normalize passes d through JSON, so that its hash is the same before it

@@ -24,6 +24,7 @@ type Manifest struct {
 	Commit       string            `json:"commit"`
 	GoVersion    string            `json:"go_version"`
 	Command      string            `json:"command"`
+	CommandLine  string            `json:"command_line"` // the command that writes these files (without --out, --workers)
 	Scenario     string            `json:"scenario"`
 	ScenarioFrom string            `json:"scenario_source"`
 	ScenarioHash string            `json:"scenario_sha256"`
