@@ -474,13 +474,18 @@ func SweepHeatmap(runs *Table, xKey, yKey, outcome string) Figure {
 		Title: "Sweep: " + strings.ReplaceAll(outcome, "_", " "), XLabel: xKey, YLabel: yKey}
 }
 
-// SensitivityBars is figure 7b: sensitivity indices per parameter with their
-// bootstrap intervals.
+// SensitivityBars is figure 7b: first-order and total Sobol indices, or
+// Morris mu*, per parameter with their bootstrap intervals. S2 rows are left
+// to indices.csv; flagged rows are counted in the note.
 func SensitivityBars(indices *Table) Figure {
-	pi, ii, ei, li, hi := indices.Col("param"), indices.Col("index"), indices.Col("estimate"), indices.Col("ci_low"), indices.Col("ci_high")
+	pi, ii, ei, li, hi, wi := indices.Col("param"), indices.Col("index"), indices.Col("estimate"), indices.Col("ci_low"), indices.Col("ci_high"), indices.Col("warning")
 	var params, names []string
+	flagged := 0
 	for _, r := range indices.Rows {
-		if r[ii] == "mu" || r[ii] == "sigma" {
+		if wi >= 0 && r[wi] != "" {
+			flagged++
+		}
+		if r[ii] == "mu" || r[ii] == "sigma" || r[ii] == "S2" {
 			continue // Morris: bars show mu*, the usual screening measure
 		}
 		if !slices.Contains(params, r[pi]) {
@@ -495,10 +500,17 @@ func SensitivityBars(indices *Table) Figure {
 		method, outcome = indices.Rows[0][indices.Col("method")], indices.Rows[0][indices.Col("outcome")]
 	}
 	f := Figure{Name: "fig7b-sensitivity", Kind: Bars, Categories: params,
-		Title:  fmt.Sprintf("Sensitivity of %s (%s), 95%% bootstrap intervals", strings.ReplaceAll(outcome, "_", " "), method),
-		XLabel: "parameter", YLabel: "index"}
+		Title:  fmt.Sprintf("Sensitivity of %s (%s)", strings.ReplaceAll(outcome, "_", " "), method),
+		Note:   "bars: estimates; whiskers: 95 % percentile bootstrap intervals",
+		XLabel: "parameter", YLabel: indexLabel(method)}
+	if flagged > 0 {
+		f.Note += fmt.Sprintf("; %d indices flagged as from too small a design (indices.csv, warning)", flagged)
+	}
 	for _, n := range names {
-		s := Series{Name: n}
+		s := Series{Name: indexNames[n]}
+		if s.Name == "" {
+			s.Name = n
+		}
 		for _, p := range params {
 			for _, r := range indices.Rows {
 				if r[pi] == p && r[ii] == n {
@@ -508,6 +520,67 @@ func SensitivityBars(indices *Table) Figure {
 			}
 		}
 		f.Series = append(f.Series, s)
+	}
+	return f
+}
+
+var indexNames = map[string]string{"S1": "first order S1", "ST": "total ST", "mu_star": "mu*"}
+
+func indexLabel(method string) string {
+	if method == "morris" {
+		return "mu*: mean absolute elementary effect (outcome per unit of the range)"
+	}
+	return "Sobol index (share of output variance)"
+}
+
+// MorrisMuSigma is figure 7c: each parameter's mu* (with its bootstrap
+// interval) against sigma, the standard deviation of its elementary effects.
+// Lines mark sigma/mu* = 0.1, 0.5 and 1: below 0.1 the effect is almost
+// linear, above 1 it is non-linear or interacts with others (Garcia Sanchez
+// et al. 2014).
+func MorrisMuSigma(indices *Table) Figure {
+	pi, ii, ei, li, hi := indices.Col("param"), indices.Col("index"), indices.Col("estimate"), indices.Col("ci_low"), indices.Col("ci_high")
+	type ms struct{ star, lo, hi, sigma float64 }
+	vals := map[string]*ms{}
+	var params []string
+	for _, r := range indices.Rows {
+		if r[ii] != "mu_star" && r[ii] != "sigma" {
+			continue
+		}
+		v := vals[r[pi]]
+		if v == nil {
+			v = &ms{}
+			vals[r[pi]] = v
+			params = append(params, r[pi])
+		}
+		if r[ii] == "sigma" {
+			v.sigma = num(r[ei])
+		} else {
+			v.star, v.lo, v.hi = num(r[ei]), nanTo(num(r[li]), num(r[ei])), nanTo(num(r[hi]), num(r[ei]))
+		}
+	}
+	outcome := ""
+	if len(indices.Rows) > 0 {
+		outcome = strings.ReplaceAll(indices.Rows[0][indices.Col("outcome")], "_", " ")
+	}
+	s := Series{Name: "parameters", Look: &Look{Colour: Palette[7]}}
+	top := 0.0
+	for _, p := range params {
+		v := vals[p]
+		s.X, s.Y, s.XLo, s.XHi = append(s.X, v.star), append(s.Y, v.sigma), append(s.XLo, v.lo), append(s.XHi, v.hi)
+		s.Labels = append(s.Labels, p)
+		top = math.Max(top, math.Max(v.hi, v.sigma))
+	}
+	f := Figure{Name: "fig7c-morris", Kind: Scatter, Series: []Series{s},
+		Title:  "Morris screening of " + outcome + ": mu* against sigma",
+		Note:   "whiskers: 95 % bootstrap intervals of mu*; dashed: sigma/mu* = 0.1, 0.5, 1 (Garcia Sanchez et al. 2014)",
+		XLabel: "mu*: mean absolute elementary effect", YLabel: "sigma: standard deviation of the elementary effects"}
+	for _, ratio := range []float64{0.1, 0.5, 1} {
+		x := top
+		if ratio*x > top {
+			x = top / ratio
+		}
+		f.Refs = append(f.Refs, Series{Name: fmt.Sprint(ratio), X: []float64{0, x}, Y: []float64{0, ratio * x}})
 	}
 	return f
 }
@@ -579,6 +652,9 @@ func FromDir(dir string) ([]Figure, error) {
 	if t, err := ReadTable(filepath.Join(dir, "indices.csv")); err == nil && t.Has("param", "index", "estimate") {
 		found = true
 		figs = append(figs, SensitivityBars(t))
+		if slices.ContainsFunc(t.Rows, func(r []string) bool { return r[t.Col("index")] == "sigma" }) {
+			figs = append(figs, MorrisMuSigma(t))
+		}
 	}
 	if t, err := ReadTable(filepath.Join(dir, "runs.csv")); err == nil && t.Col("point") == 0 && t.Col("rep") == 3 {
 		found = true // point, two varied keys, rep: a two-parameter sweep

@@ -154,7 +154,7 @@ morris,entrant_share,all,a,mu,0.3,NA,NA
 morris,entrant_share,all,a,sigma,0.1,NA,NA
 morris,entrant_share,all,b,mu_star,0.1,0.05,0.2`)
 	f := SensitivityBars(idx)
-	if len(f.Series) != 1 || f.Series[0].Name != "mu_star" || len(f.Categories) != 2 || f.Series[0].Y[1] != 0.1 {
+	if len(f.Series) != 1 || f.Series[0].Name != "mu*" || len(f.Categories) != 2 || f.Series[0].Y[1] != 0.1 {
 		t.Errorf("figure %+v, want mu* bars for a and b", f)
 	}
 }
@@ -229,6 +229,27 @@ my cut/2,b,comparison,entrant_share,0.5,0.4,0.6,4,9,9,9,4`)
 		t.Errorf("entrant share %v, want [-0.05 0]", share.Y)
 	}
 	if _, err := f.Plot(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMorrisMuSigma(t *testing.T) {
+	idx := table(t, `method,outcome,network,param,param2,index,estimate,ci_low,ci_high,warning
+morris,entrant_share,all,a,,mu_star,0.3,0.2,0.4,
+morris,entrant_share,all,a,,mu,0.3,NA,NA,
+morris,entrant_share,all,a,,sigma,0.1,NA,NA,
+morris,entrant_share,all,b,,mu_star,0.1,0.05,0.2,
+morris,entrant_share,all,b,,mu,-0.02,NA,NA,
+morris,entrant_share,all,b,,sigma,0.15,NA,NA,`)
+	f := MorrisMuSigma(idx)
+	s := f.Series[0]
+	if s.Len() != 2 || s.X[0] != 0.3 || s.Y[1] != 0.15 || s.XLo[1] != 0.05 || !slices.Equal(s.Labels, []string{"a", "b"}) {
+		t.Errorf("series %+v, want (mu*, sigma) per parameter with mu* intervals and labels", s)
+	}
+	if len(f.Refs) != 3 {
+		t.Errorf("%d reference lines, want sigma/mu* = 0.1, 0.5, 1", len(f.Refs))
+	}
+	if _, err := f.Save(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 }

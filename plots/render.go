@@ -1,12 +1,15 @@
 package plots
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -104,7 +107,7 @@ func (f Figure) layout(c draw.Canvas, withLegend bool) (*layout, error) {
 		titleSize = vg.Points(11)
 	}
 	c = drawTitle(c, f.Title, f.Note, titleSize)
-	var right vg.Length
+	right := pad
 	leg := p.Legend
 	p.Legend = plot.NewLegend()
 	if withLegend && len(f.Series) > 1 {
@@ -121,6 +124,10 @@ func (f Figure) layout(c draw.Canvas, withLegend bool) (*layout, error) {
 		right += scaleWidth
 	}
 	l.plotC = draw.Crop(c, 0, -right, 0, 0)
+	// gonum shrinks the data area to fit an axis label longer than its
+	// axis: wrap labels to the room they have instead.
+	p.X.Label.Text = wrap(p.X.Label.TextStyle, p.X.Label.Text, 0.9*l.plotC.Size().X)
+	p.Y.Label.Text = wrap(p.Y.Label.TextStyle, p.Y.Label.Text, 0.8*l.plotC.Size().Y)
 	data := p.DataCanvas(l.plotC)
 	if l.bars != nil {
 		l.bars.fit(p, data)
@@ -136,6 +143,24 @@ func (f Figure) layout(c draw.Canvas, withLegend bool) (*layout, error) {
 			Min: vg.Point{X: x, Y: data.Min.Y - vg.Points(4)}, Max: vg.Point{X: c.Max.X, Y: data.Max.Y}}}
 	}
 	return l, nil
+}
+
+// wrap breaks s into lines at spaces so that each fits in width w.
+func wrap(sty text.Style, s string, w vg.Length) string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			if line != "" && sty.Rectangle(line+" "+word).Size().X > w {
+				lines = append(lines, line)
+				line = word
+				continue
+			}
+			line = strings.TrimSpace(line + " " + word)
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // plot builds the gonum plot without title: axes, data and legend entries.
@@ -239,24 +264,42 @@ func (f Figure) addXY(p *plot.Plot) error {
 			p.Add(eb)
 		}
 		if len(s.Labels) == s.Len() {
-			lb, err := plotter.NewLabels(plotter.XYLabels{XYs: xysOf(s), Labels: s.Labels})
-			if err != nil {
+			if err := addLabels(p, s); err != nil {
 				return err
 			}
-			lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(3)}
-			p.Add(lb)
 		}
 		p.Legend.Add(s.Name, thumbs...)
 	}
 	return nil
 }
 
-func xysOf(s Series) plotter.XYs {
-	xy := make(plotter.XYs, s.Len())
-	for i := range xy {
-		xy[i].X, xy[i].Y = s.XY(i)
+// addLabels writes each point's label beside it, alternately above and
+// below in order of x, so that neighbours' labels do not run into each other.
+func addLabels(p *plot.Plot, s Series) error {
+	order := make([]int, s.Len())
+	for i := range order {
+		order[i] = i
 	}
-	return xy
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(s.X[a], s.X[b]) })
+	for parity, dy := range []vg.Length{vg.Points(4), vg.Points(-14)} {
+		var lab plotter.XYLabels
+		for k, i := range order {
+			if k%2 == parity {
+				lab.XYs = append(lab.XYs, plotter.XY{X: s.X[i], Y: s.Y[i]})
+				lab.Labels = append(lab.Labels, s.Labels[i])
+			}
+		}
+		if len(lab.Labels) == 0 {
+			continue
+		}
+		lb, err := plotter.NewLabels(lab)
+		if err != nil {
+			return err
+		}
+		lb.Offset = vg.Point{X: vg.Points(5), Y: dy}
+		p.Add(lb)
+	}
+	return nil
 }
 
 // bandPolygon is the closed outline Lo then Hi backwards.

@@ -25,21 +25,25 @@ func sensitivityCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "sensitivity",
 		Usage:     "global sensitivity analysis: Morris elementary effects or Sobol indices with bootstrap intervals",
-		UsageText: "rinsim sensitivity --method morris|sobol --param key=lo:hi ... [--n N] [--reps R] [--outcome COLUMN] [--network ID|all]",
+		UsageText: "rinsim sensitivity --method morris|sobol --param key=lo:hi ... [--n N] [--second-order] [--reps R] [--outcome COLUMN] [--network ID|all]",
 		Description: "Morris (--n trajectories, default 20): mu*, mu and sigma of the elementary effects per parameter,\n" +
 			"with a bootstrap interval for mu*; (k+1) x n design points. Sobol (--n base samples, default 256):\n" +
-			"first-order S1 and total ST indices by Saltelli sampling and Jansen's estimators, with bootstrap\n" +
-			"intervals; (k+2) x n design points. Each point runs --reps replications (common random numbers)\n" +
+			"first-order S1 (Saltelli et al. 2010) and total ST (Jansen 1999) indices, with --second-order also\n" +
+			"S2 per pair of parameters, by Saltelli sampling with percentile bootstrap intervals; (k+2) x n\n" +
+			"design points, (2k+2) x n with S2. Indices that show the design is too small (S1 above ST beyond\n" +
+			"the interval, negative, above 1, interval wider than 0.3) are flagged on stderr and in the\n" +
+			"warning column of indices.csv. Each point runs --reps replications (common random numbers)\n" +
 			"and the outcome is their mean: a summary.csv column, averaged over the members of all networks\n" +
 			"(--network all, weighted by members) or of one network. Writes runs.csv and indices.csv; rerun\n" +
 			"the same command to resume.\n\n" +
 			"Example:\n   rinsim sensitivity --method sobol --param funding.scale=0.5:2 --param peer.seek_prob=0:0.6 \\\n" +
-			"      --param firm.step_rate=0.1:0.4 --n 128 --reps 4 --outcome entrant_share --out out/sobol",
+			"      --param firm.step_rate=0.1:0.4 --n 1024 --reps 4 --outcome entrant_share --out out/sobol",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "method", Usage: "`morris` or `sobol`", Required: true},
 			&cli.StringSliceFlag{Name: "param", Usage: "parameter `key=lo:hi` (repeatable)", Required: true},
 			&cli.IntFlag{Name: "n", Usage: "Morris trajectories or Sobol base samples `N` (default 20 or 256)"},
 			&cli.IntFlag{Name: "levels", Value: 4, Usage: "Morris grid `levels`"},
+			&cli.BoolFlag{Name: "second-order", Usage: "Sobol: also second-order indices S2 (doubles the design)"},
 			&cli.IntFlag{Name: "bootstrap", Value: 1000, Usage: "bootstrap resamples `B` for the intervals"},
 			&cli.StringFlag{Name: "outcome", Value: "entries_per_member", Usage: "summary.csv `COLUMN` to analyse"},
 			&cli.StringFlag{Name: "network", Value: "all", Usage: "network `ID`, or all"},
@@ -61,13 +65,14 @@ type sensitivitySpec struct {
 	values  [][]float64 // design in parameter units
 	boot    int
 	levels  int
+	second  bool // Sobol: S2 as well
 	seed    uint64
 	cols    struct{ network, group, members, outcome int } // in runs.csv
 }
 
 func parseSensitivity(c *cli.Context) (*sensitivitySpec, error) {
 	sp := &sensitivitySpec{method: c.String("method"), n: c.Int("n"), reps: c.Int("reps"), outcome: c.String("outcome"),
-		network: c.String("network"), boot: c.Int("bootstrap"), levels: c.Int("levels"), seed: c.Uint64("seed")}
+		network: c.String("network"), boot: c.Int("bootstrap"), levels: c.Int("levels"), second: c.Bool("second-order"), seed: c.Uint64("seed")}
 	switch sp.method {
 	case "morris":
 		if sp.n == 0 {
@@ -75,6 +80,9 @@ func parseSensitivity(c *cli.Context) (*sensitivitySpec, error) {
 		}
 		if sp.levels < 2 {
 			return nil, fmt.Errorf("--levels %d: need at least 2", sp.levels)
+		}
+		if sp.second {
+			return nil, fmt.Errorf("--second-order: only with --method sobol")
 		}
 	case "sobol":
 		if sp.n == 0 {
@@ -125,7 +133,7 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if sp.method == "morris" {
 		sp.unit = sim.MorrisDesign(k, sp.n, sp.levels, sp.seed)
 	} else {
-		sp.unit = sim.SaltelliDesign(k, sp.n, sp.seed)
+		sp.unit = sim.SaltelliDesign(k, sp.n, sp.second, sp.seed)
 	}
 	for _, u := range sp.unit {
 		v := make([]float64, k)
@@ -159,7 +167,7 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 			}
 			return v
 		},
-		Extra: map[string]any{"method": sp.method, "factors": sp.factors, "n": sp.n, "levels": sp.levels,
+		Extra: map[string]any{"method": sp.method, "factors": sp.factors, "n": sp.n, "levels": sp.levels, "second_order": sp.second,
 			"outcome": sp.outcome, "network": sp.network},
 		OnRows: y.add,
 	}
@@ -178,6 +186,7 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := atomicdir.ReplaceFile(filepath.Join(out, "indices.csv"), func(w io.Writer) error { return writeIndices(w, sp, idx) }); err != nil {
 		return failure(err)
 	}
+	warnSmallDesign(stderr, sp, idx)
 	if !c.Bool("quiet") {
 		printIndices(stdout, sp, idx)
 		fmt.Fprintf(stderr, "%d design points x %d replications; wrote %s: runs.csv, indices.csv, manifest.json\n", len(points), sp.reps, out)
@@ -218,7 +227,7 @@ func (sp *sensitivitySpec) indices(y []float64) []sim.Index {
 	if sp.method == "morris" {
 		return sim.MorrisIndices(sp.unit, y, len(sp.factors), sp.boot, 0.95, sp.seed)
 	}
-	return sim.SobolIndices(y, len(sp.factors), sp.boot, 0.95, sp.seed)
+	return sim.SobolIndices(y, len(sp.factors), sp.second, sp.boot, 0.95, sp.seed)
 }
 
 // outcomeAcc averages the outcome per design point over replications.
@@ -264,12 +273,22 @@ func (a *outcomeAcc) means() []float64 {
 	return y
 }
 
+// paramOf names an index's parameter and, for S2, its second parameter.
+func (sp *sensitivitySpec) paramOf(ix sim.Index) (string, string) {
+	p2 := ""
+	if ix.Factor2 >= 0 {
+		p2 = sp.factors[ix.Factor2].Key
+	}
+	return sp.factors[ix.Factor].Key, p2
+}
+
 func writeIndices(w io.Writer, sp *sensitivitySpec, idx []sim.Index) error {
-	return report.WriteRows(w, []string{"method", "outcome", "network", "param", "index", "estimate", "ci_low", "ci_high"},
+	return report.WriteRows(w, []string{"method", "outcome", "network", "param", "param2", "index", "estimate", "ci_low", "ci_high", "warning"},
 		func(emit func([]string) error) error {
 			for _, ix := range idx {
-				rec := []string{sp.method, sp.outcome, sp.network, sp.factors[ix.Factor].Key, ix.Name,
-					report.Num(ix.Estimate), report.Num(ix.Low), report.Num(ix.High)}
+				p, p2 := sp.paramOf(ix)
+				rec := []string{sp.method, sp.outcome, sp.network, p, p2, ix.Name,
+					report.Num(ix.Estimate), report.Num(ix.Low), report.Num(ix.High), ix.Warning}
 				if err := emit(rec); err != nil {
 					return err
 				}
@@ -278,16 +297,40 @@ func writeIndices(w io.Writer, sp *sensitivitySpec, idx []sim.Index) error {
 		})
 }
 
+// warnSmallDesign writes one line per index whose values show that the
+// design is too small, even with --quiet: the numbers are not to be trusted.
+func warnSmallDesign(w io.Writer, sp *sensitivitySpec, idx []sim.Index) {
+	n := 0
+	for _, ix := range idx {
+		if ix.Warning == "" {
+			continue
+		}
+		p, p2 := sp.paramOf(ix)
+		if p2 != "" {
+			p += " x " + p2
+		}
+		fmt.Fprintf(w, "warning: %s of %s = %s [%s, %s]: %s\n", ix.Name, p, report.Num(ix.Estimate), report.Num(ix.Low), report.Num(ix.High), ix.Warning)
+		n++
+	}
+	if n > 0 {
+		fmt.Fprintf(w, "warning: %d of %d indices suggest the design is too small: increase --n (now %d) or --reps (now %d)\n", n, len(idx), sp.n, sp.reps)
+	}
+}
+
 func printIndices(w io.Writer, sp *sensitivitySpec, idx []sim.Index) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s indices of %s (%s), 95%% bootstrap intervals\n", sp.method, sp.outcome, sp.network)
-	fmt.Fprintln(tw, "parameter\tindex\testimate\tinterval")
+	fmt.Fprintln(tw, "parameter\tindex\testimate\tinterval\twarning")
 	for _, ix := range idx {
 		iv := "-"
 		if !math.IsNaN(ix.Low) {
 			iv = fmt.Sprintf("[%.4f, %.4f]", ix.Low, ix.High)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\n", sp.factors[ix.Factor].Key, ix.Name, ix.Estimate, iv)
+		p, p2 := sp.paramOf(ix)
+		if p2 != "" {
+			p += " x " + p2
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\t%s\n", p, ix.Name, ix.Estimate, iv, ix.Warning)
 	}
 	tw.Flush()
 }
