@@ -307,9 +307,20 @@ type Validation struct {
 	// EntriesPerMember is the mean entries per member, with its interval, at
 	// every design point, aliases included (e.g. funding-x1 = baseline).
 	EntriesPerMember map[string]Interval
-	Reps             int
-	Seed             uint64
+	// Effects are the RIN effects on entries per member (funding.scale 1
+	// minus 0, paired by replication) with no knockout and under each
+	// knockout that was run: how the funding effect splits between routes.
+	Effects []Effect
+	Reps    int
+	Seed    uint64
 }
+
+// Effect is a named paired difference.
+type Effect struct {
+	Name  string
+	Value Interval
+}
+
 
 // ValidationPoints returns the design points that patterns need, baseline
 // first, and the aliases: funding-x1 is the baseline when the base scenario
@@ -395,6 +406,7 @@ func Validate(ctx context.Context, base *scenarios.Scenario, patterns []Pattern,
 	for _, p := range patterns {
 		v.Results = append(v.Results, evaluatePattern(p, runs, reps))
 	}
+	v.Effects = rinEffects(runs, reps)
 	return v, nil
 }
 
@@ -457,4 +469,28 @@ func (v *Validation) PointLabels() []string {
 	}
 	sort.Strings(aliases)
 	return append(out, aliases...)
+}
+
+// rinEffects returns the RIN effect on entries per member without and with
+// each knockout whose points were run.
+func rinEffects(runs map[string][]*RunTally, reps int) []Effect {
+	var out []Effect
+	add := func(name, lo, hi string) {
+		a, b := runs[lo], runs[hi]
+		if a == nil || b == nil {
+			return
+		}
+		xs, ys := make([]float64, reps), make([]float64, reps)
+		for r := range reps {
+			ta, _ := a[r].Sum("", "")
+			tb, _ := b[r].Sum("", "")
+			xs[r], ys[r] = tallyEntries(ta), tallyEntries(tb)
+		}
+		out = append(out, Effect{Name: name, Value: PairedDiff(xs, ys, 0.95)})
+	}
+	add("all routes", FundingPoint(0), FundingPoint(1))
+	for _, k := range Knockouts {
+		add("knockout "+k.Name, KnockoutPoint(k.Name, 0), KnockoutPoint(k.Name, 1))
+	}
+	return out
 }
