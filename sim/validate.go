@@ -321,7 +321,6 @@ type Effect struct {
 	Value Interval
 }
 
-
 // ValidationPoints returns the design points that patterns need, baseline
 // first, and the aliases: funding-x1 is the baseline when the base scenario
 // has funding.scale = 1, so it is not run twice. A pattern that reads any
