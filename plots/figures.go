@@ -3,6 +3,7 @@ package plots
 import (
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -288,11 +289,13 @@ func SharingVsChannelsByBudget(cmp *Table) Figure {
 		Title:  "Fewer channels, more help among members (funding x0.5 to x2)",
 		XLabel: "channels offered by the network, mean per quarter (0-7)", YLabel: "peer shares per member over the run"}
 	for _, n := range nets {
+		// Doses in order first, so that equal channel counts keep one
+		// order and the figure is the same on every run.
 		var pts []*pt
-		for _, p := range byNet[n] {
-			pts = append(pts, p)
+		for _, d := range slices.Sorted(maps.Keys(byNet[n])) {
+			pts = append(pts, byNet[n][d])
 		}
-		sort.Slice(pts, func(a, b int) bool { return pts[a].ch < pts[b].ch })
+		sort.SliceStable(pts, func(a, b int) bool { return pts[a].ch < pts[b].ch })
 		s := networkSeries(n)
 		for _, p := range pts {
 			s.X, s.Y, s.Lo, s.Hi = append(s.X, p.ch), append(s.Y, p.y), append(s.Lo, p.lo), append(s.Hi, p.hi)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rinsim/rinsim/internal/fault"
 	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/plots"
 )
@@ -58,6 +59,7 @@ func saveFigures(figs []plots.Figure, dir string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+		fault.At("saved " + f.Name)
 		all = append(all, paths...)
 	}
 	return all, nil

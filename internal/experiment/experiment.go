@@ -15,7 +15,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
 	"github.com/rinsim/rinsim/internal/fault"
@@ -308,13 +310,15 @@ type outputs struct {
 
 // openOutputs starts the streamed files, or resumes them: the jobs whose rows
 // are complete in every file are kept and replayed to OnRows; the rest is cut.
+// runs.csv is renamed last, so it marks a finished experiment; a kill between
+// the renames leaves steps.csv final and runs.csv partial, which is undone here.
 func openOutputs(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job) (*outputs, error) {
 	runsHeader := RunsHeader(cfg.KeyColumns)
 	stepsHeader := StepsHeader(cfg.KeyColumns, cfg.Design.Base)
 	o := &outputs{}
 	final := filepath.Join(cfg.Dir, "runs.csv")
 	if _, err := os.Stat(final); err == nil {
-		return o.replayComplete(cfg, jobs, final)
+		return o.replayComplete(cfg, scns, jobs, final)
 	}
 	runs, runRows, err := report.ResumeStream(cfg.Dir, "runs.csv", runsHeader)
 	if errors.Is(err, os.ErrNotExist) {
@@ -325,8 +329,8 @@ func openOutputs(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job) (*outp
 	o.runs = runs
 	var stepRows [][]string
 	if cfg.Steps {
-		if o.steps, stepRows, err = report.ResumeStream(cfg.Dir, "steps.csv", stepsHeader); err != nil {
-			return nil, outputError("%v", err)
+		if o.steps, stepRows, err = resumeSteps(cfg.Dir, stepsHeader); err != nil {
+			return nil, err
 		}
 	}
 	keepRuns, keepSteps := 0, 0
@@ -335,6 +339,15 @@ func openOutputs(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job) (*outp
 		ns := nr * scns[j.Point].Steps()
 		if keepRuns+nr > len(runRows) || (cfg.Steps && keepSteps+ns > len(stepRows)) {
 			break
+		}
+		key := jobKey(cfg, j)
+		if err := checkKeys(runs.Path(), runRows[keepRuns:keepRuns+nr], key, keepRuns); err != nil {
+			return nil, err
+		}
+		if cfg.Steps {
+			if err := checkKeys(o.steps.Path(), stepRows[keepSteps:keepSteps+ns], key, keepSteps); err != nil {
+				return nil, err
+			}
 		}
 		if err := cfg.OnRows(j, runRows[keepRuns:keepRuns+nr]); err != nil {
 			return nil, err
@@ -345,6 +358,9 @@ func openOutputs(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job) (*outp
 		}
 		o.done++
 	}
+	if o.done == len(jobs) && (keepRuns < len(runRows) || keepSteps < len(stepRows)) {
+		return nil, outputError("%s: more rows than the design has runs; use --force to rerun", runs.Path())
+	}
 	if err := o.runs.Truncate(runsHeader, runRows[:keepRuns]); err != nil {
 		return nil, err
 	}
@@ -354,6 +370,43 @@ func openOutputs(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job) (*outp
 		}
 	}
 	return o, nil
+}
+
+// resumeSteps reads steps.csv.partial back. A kill can leave it missing
+// (before its creation) or already renamed (before runs.csv was).
+func resumeSteps(dir string, header []string) (*report.Stream, [][]string, error) {
+	final := filepath.Join(dir, "steps.csv")
+	if _, err := os.Stat(final); err == nil {
+		if err := os.Rename(final, final+report.PartialSuffix); err != nil {
+			return nil, nil, err
+		}
+	}
+	s, rows, err := report.ResumeStream(dir, "steps.csv", header)
+	if errors.Is(err, os.ErrNotExist) {
+		s, err = report.CreateStream(dir, "steps.csv", header)
+		return s, nil, err
+	} else if err != nil {
+		return nil, nil, outputError("%v", err)
+	}
+	return s, rows, nil
+}
+
+// jobKey is the start of every row of job j: its key values, rep and seed.
+func jobKey(cfg *Config, j sim.Job) []string {
+	return append(cfg.KeyValues(j.Point), strconv.Itoa(j.Rep), strconv.FormatUint(j.Seed, 10))
+}
+
+// checkKeys verifies that rows, the rows of one job starting at row index
+// first of file path, all begin with key: a file edited or mixed with
+// another's is refused rather than resumed.
+func checkKeys(path string, rows [][]string, key []string, first int) error {
+	for k, r := range rows {
+		if len(r) < len(key) || !slices.Equal(r[:len(key)], key) {
+			return outputError("%s, line %d: want a row of %s, found %s; the file was changed, use --force to rerun",
+				path, first+k+2, strings.Join(key, ","), strings.Join(r[:min(len(r), len(key))], ","))
+		}
+	}
+	return nil
 }
 
 func (o *outputs) create(cfg *Config, runsHeader, stepsHeader []string) (*outputs, error) {
@@ -370,23 +423,38 @@ func (o *outputs) create(cfg *Config, runsHeader, stepsHeader []string) (*output
 }
 
 // replayComplete handles a finished experiment: nothing to run, its rows are
-// replayed so the summary tables can be rebuilt.
-func (o *outputs) replayComplete(cfg *Config, jobs []sim.Job, path string) (*outputs, error) {
+// checked against the design and replayed so the summary tables can be
+// rebuilt.
+func (o *outputs) replayComplete(cfg *Config, scns []*scenarios.Scenario, jobs []sim.Job, path string) (*outputs, error) {
+	if cfg.Steps {
+		// Written by a version that renamed runs.csv first.
+		steps := filepath.Join(cfg.Dir, "steps.csv")
+		if _, err := os.Stat(steps); errors.Is(err, os.ErrNotExist) {
+			if err := os.Rename(steps+report.PartialSuffix, steps); err != nil {
+				return nil, outputError("%s: %v; use --force to rerun", cfg.Dir, err)
+			}
+		}
+	}
 	_, rows, err := report.ReadCSV(path)
 	if err != nil {
-		return nil, err
+		return nil, outputError("%v", err)
 	}
-	scns, _ := cfg.Design.Scenarios()
 	at := 0
 	for _, j := range jobs {
 		n := groups(scns[j.Point])
 		if at+n > len(rows) {
 			return nil, outputError("%s: fewer rows than the design has runs; use --force to rerun", path)
 		}
+		if err := checkKeys(path, rows[at:at+n], jobKey(cfg, j), at); err != nil {
+			return nil, err
+		}
 		if err := cfg.OnRows(j, rows[at:at+n]); err != nil {
 			return nil, err
 		}
 		at += n
+	}
+	if at != len(rows) {
+		return nil, outputError("%s: more rows than the design has runs; use --force to rerun", path)
 	}
 	o.done = len(jobs)
 	return o, nil
@@ -394,7 +462,7 @@ func (o *outputs) replayComplete(cfg *Config, jobs []sim.Job, path string) (*out
 
 func (o *outputs) write(cfg *Config, scns []*scenarios.Scenario, out sim.Outcome) error {
 	j := out.Job
-	prefix := append(cfg.KeyValues(j.Point), strconv.Itoa(j.Rep), strconv.FormatUint(j.Seed, 10))
+	prefix := jobKey(cfg, j)
 	rows := make([][]string, 0, len(out.Summaries))
 	for _, s := range out.Summaries {
 		rows = append(rows, append(append([]string{}, prefix...), report.SummaryRecord(s)...))
@@ -416,11 +484,12 @@ func (o *outputs) write(cfg *Config, scns []*scenarios.Scenario, out sim.Outcome
 	return o.steps.WriteJob(steps)
 }
 
+// close renames steps.csv before runs.csv: runs.csv marks the end.
 func (o *outputs) close(complete bool) error {
 	var err error
-	for _, s := range []*report.Stream{o.runs, o.steps} {
+	for _, s := range []*report.Stream{o.steps, o.runs} {
 		if s != nil {
-			if cerr := s.Close(complete); err == nil {
+			if cerr := s.Close(complete && err == nil); err == nil {
 				err = cerr
 			}
 		}

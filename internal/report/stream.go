@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/rinsim/rinsim/internal/atomicdir"
+	"github.com/rinsim/rinsim/internal/fault"
 )
 
 // PartialSuffix marks a streamed file that is still being written. A file
@@ -34,12 +37,18 @@ func CreateStream(dir, name string, header []string) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
+	fault.At("created " + filepath.Base(s.path))
 	s.f, s.w = f, csv.NewWriter(f)
 	if err := s.w.Write(header); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return s, s.flush()
+	if err := s.flush(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	fault.At("header " + filepath.Base(s.path))
+	return s, nil
 }
 
 func newStream(dir, name string) *Stream {
@@ -48,8 +57,9 @@ func newStream(dir, name string) *Stream {
 }
 
 // ResumeStream reads DIR/NAME.partial back and returns the stream and the
-// whole rows it holds (header excluded); a row cut off by a kill is dropped.
-// The caller decides how many complete jobs the rows make and calls Truncate.
+// whole rows it holds (header excluded); a row cut off by a kill is dropped,
+// and a file killed before its header was complete holds no rows. The
+// caller decides how many complete jobs the rows make and calls Truncate.
 func ResumeStream(dir, name string, header []string) (*Stream, [][]string, error) {
 	s := newStream(dir, name)
 	data, err := os.ReadFile(s.path)
@@ -65,11 +75,11 @@ func ResumeStream(dir, name string, header []string) (*Stream, [][]string, error
 
 // completeRows parses the whole lines of a partial CSV file.
 func completeRows(data []byte, header []string, path string) ([][]string, error) {
-	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
-		data = data[:i+1]
-	} else {
-		data = nil
+	i := bytes.LastIndexByte(data, '\n')
+	if i < 0 && bytes.HasPrefix(headerLine(header), data) {
+		return [][]string{}, nil // killed before the header was complete
 	}
+	data = data[:i+1] // empty if i < 0
 	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("resume %s: %w", path, err)
@@ -80,30 +90,53 @@ func completeRows(data []byte, header []string, path string) ([][]string, error)
 	return recs[1:], nil
 }
 
-// Truncate rewrites the file with the header and the given rows, then opens
-// it for appending. Rewriting, rather than cutting at a computed length,
-// keeps the file right whatever the fields contain.
+func headerLine(header []string) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(header)
+	w.Flush()
+	return b.Bytes()
+}
+
+// Truncate replaces the file by one with the header and the given rows,
+// then opens it for appending. Rewriting, rather than cutting at a computed
+// length, keeps the file right whatever the fields contain; replacing it
+// through a temporary file keeps the old rows if the process is killed.
 func (s *Stream) Truncate(header []string, keep [][]string) error {
-	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_TRUNC, 0)
+	err := atomicdir.ReplaceFile(s.path, func(w io.Writer) error {
+		return WriteRows(w, header, func(emit func([]string) error) error {
+			for _, r := range keep {
+				if err := emit(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return err
 	}
 	s.f, s.w = f, csv.NewWriter(f)
-	if err := s.w.Write(header); err != nil {
-		return err
-	}
-	if err := s.w.WriteAll(keep); err != nil {
-		return err
-	}
-	return s.flush()
+	return nil
 }
+
+// Path is the file being written (NAME.partial).
+func (s *Stream) Path() string { return s.path }
 
 // WriteJob appends the rows of one job and flushes them to the file.
 func (s *Stream) WriteJob(rows [][]string) error {
 	if err := s.w.WriteAll(rows); err != nil {
 		return err
 	}
-	return s.flush()
+	if err := s.flush(); err != nil {
+		return err
+	}
+	fault.At("job " + filepath.Base(s.path))
+	return nil
 }
 
 func (s *Stream) flush() error {
@@ -128,7 +161,12 @@ func (s *Stream) Close(complete bool) error {
 	if err != nil || !complete {
 		return err
 	}
-	return os.Rename(s.path, s.final)
+	fault.At("synced " + filepath.Base(s.path))
+	if err := os.Rename(s.path, s.final); err != nil {
+		return err
+	}
+	fault.At("renamed " + filepath.Base(s.final))
+	return nil
 }
 
 // ReadCSV reads a complete CSV file with its header.
