@@ -66,7 +66,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		OnUsageError:              usageError("rinsim", nil),
 		Commands: []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
 			sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), validateCommand(stdout, stderr), generateCommand(stderr),
-			plotCommand(stdout, stderr), scenariosCommand(stdout), versionCommand(stdout)},
+			plotCommand(stdout, stderr), serveCommand(stderr), scenariosCommand(stdout), versionCommand(stdout)},
 	}
 	args, err := normalizeArgs(app.Commands, args)
 	if err != nil {
