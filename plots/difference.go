@@ -9,7 +9,7 @@ import (
 // differenceMetrics are the compare.csv metrics drawn as changes from the
 // baseline: both are per member, so they share an axis.
 var differenceMetrics = []struct{ metric, name string }{
-	{"entries_per_member", "entries per member"},
+	{"entries_per_member", "entries/member"},
 	{"entrant_share", "entrant share"},
 }
 

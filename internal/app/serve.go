@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/plots"
@@ -337,18 +339,14 @@ type limitError struct{ msg string }
 
 func (e limitError) Error() string { return e.msg }
 
-// svgURI renders a figure as an SVG data URI for an <img>.
+// svgURI renders a figure as the CLI saves it, as an SVG data URI for an <img>.
 func svgURI(f plots.Figure) (template.URL, error) {
-	p, err := f.Plot()
-	if err != nil {
-		return "", err
-	}
-	wt, err := p.WriterTo(plots.Width, plots.Height, "svg")
-	if err != nil {
+	c := vgsvg.New(plots.Width, plots.Height)
+	if err := f.Draw(draw.New(c)); err != nil {
 		return "", err
 	}
 	var b bytes.Buffer
-	if _, err := wt.WriteTo(&b); err != nil {
+	if _, err := c.WriteTo(&b); err != nil {
 		return "", err
 	}
 	return template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(b.Bytes())), nil

@@ -125,13 +125,24 @@ func (r *webResult) figures(steps *plots.Table) error {
 	for _, row := range steps.Rows {
 		net, _, _ := strings.Cut(row[ni], " · ")
 		if slices.Contains(r.Networks, net) {
-			shown.Rows = append(shown.Rows, row)
+			shown.Rows = append(shown.Rows, slices.Clone(row))
+		}
+	}
+	if len(r.Networks) == 1 { // one network: the legend needs only the scenario
+		for _, row := range shown.Rows {
+			_, row[ni], _ = strings.Cut(row[ni], " · ")
 		}
 	}
 	entry := plots.EntrantShareOverTime(shown)
 	entry.Title = "Members with a foreign-market entry (95 % bands)"
+	if len(r.Networks) == 1 {
+		entry.Title = plots.NetworkName(r.Networks[0]) + ": members with a foreign-market entry"
+	}
 	channels := plots.ChannelsOverTime(shown)
 	channels.Title = "Channels offered by the network (95 % bands)"
+	if len(r.Networks) == 1 {
+		channels.Title = plots.NetworkName(r.Networks[0]) + ": channels offered"
+	}
 	r.overTime = []plots.Figure{plots.EntrantShareOverTime(steps), plots.ChannelsOverTime(steps)}
 	var csv strings.Builder
 	if err := writeCompare(&csv, r.Rows); err != nil {
