@@ -439,44 +439,6 @@ func DoseResponse(cmp *Table, metric string) Figure {
 	return f
 }
 
-// SweepHeatmap is figure 7a: the members' mean outcome over a two-parameter
-// sweep, averaged over replications and networks (weighted by members).
-func SweepHeatmap(runs *Table, xKey, yKey, outcome string) Figure {
-	xi, yi, oi, mi, gi := runs.Col(xKey), runs.Col(yKey), runs.Col(outcome), runs.Col("members"), runs.Col("group")
-	type cell struct{ x, y float64 }
-	num2, den := map[cell]float64{}, map[cell]float64{}
-	var xs, ys []float64
-	for _, r := range runs.Rows {
-		if r[gi] != "member" || math.IsNaN(num(r[oi])) {
-			continue
-		}
-		c := cell{num(r[xi]), num(r[yi])}
-		if !slices.Contains(xs, c.x) {
-			xs = append(xs, c.x)
-		}
-		if !slices.Contains(ys, c.y) {
-			ys = append(ys, c.y)
-		}
-		num2[c] += num(r[oi]) * num(r[mi])
-		den[c] += num(r[mi])
-	}
-	sort.Float64s(xs)
-	sort.Float64s(ys)
-	g := &Grid{Xs: xs, Ys: ys}
-	for _, y := range ys {
-		row := make([]float64, len(xs))
-		for c, x := range xs {
-			row[c] = math.NaN()
-			if d := den[cell{x, y}]; d > 0 {
-				row[c] = num2[cell{x, y}] / d
-			}
-		}
-		g.Zs = append(g.Zs, row)
-	}
-	return Figure{Name: "fig7a-sweep-heatmap", Kind: Heatmap, Grid: g, ZLabel: strings.ReplaceAll(outcome, "_", " "),
-		Title: "Sweep: " + strings.ReplaceAll(outcome, "_", " "), XLabel: xKey, YLabel: yKey}
-}
-
 // SensitivityBars is figure 7b: first-order and total Sobol indices, or
 // Morris mu*, per parameter with their bootstrap intervals. S2 rows are left
 // to indices.csv; flagged rows are counted in the note.
@@ -627,7 +589,11 @@ func FromDir(dir string) ([]Figure, error) {
 	budgets := cerr == nil && cmp.Has("scenario", "metric", "mean") && slices.ContainsFunc(cmp.Rows, func(r []string) bool {
 		return r[cmp.Col("metric")] == "peer_shares_per_member"
 	})
-	if t, err := ReadTable(filepath.Join(dir, "steps.csv")); err == nil && t.Has("quarter", "network", "group", "entrant_share", "channels", "peer_shares") {
+	if t, err := ReadTable(filepath.Join(dir, "steps.csv")); err == nil && t.Col("point") == 0 && t.Col("rep") > 1 {
+		found = true // sweep --steps: one line per design point, never pooled
+		figs = append(figs, PerPointOverTime(t, "fig1-entrant-share", "entrant_share", "Members with a foreign-market entry since joining", "share of members (0-1)"),
+			PerPointOverTime(t, "fig3-channels", "channels", "Internationalisation channels offered", "channels offered (0-7)"))
+	} else if err == nil && t.Has("quarter", "network", "group", "entrant_share", "channels", "peer_shares") {
 		found = true
 		figs = append(figs, EntrantShareOverTime(t), ChannelsOverTime(t), StagesOverTime(t))
 		if !budgets {
@@ -659,9 +625,10 @@ func FromDir(dir string) ([]Figure, error) {
 			figs = append(figs, MorrisMuSigma(t))
 		}
 	}
-	if t, err := ReadTable(filepath.Join(dir, "runs.csv")); err == nil && t.Col("point") == 0 && t.Col("rep") == 3 {
-		found = true // point, two varied keys, rep: a two-parameter sweep
-		figs = append(figs, SweepHeatmap(t, t.Header[1], t.Header[2], "entrant_share"))
+	_, noIndices := os.Stat(filepath.Join(dir, "indices.csv"))
+	if t, err := ReadTable(filepath.Join(dir, "runs.csv")); err == nil && t.Col("point") == 0 && t.Col("rep") > 1 && noIndices != nil {
+		found = true // point, the varied keys, rep: a sweep (a sensitivity design has indices.csv)
+		figs = append(figs, SweepFigure(t, "entrant_share", labelsOf(dir)))
 	}
 	if t, err := ReadTable(filepath.Join(dir, "scaling.csv")); err == nil && t.Has("smes", "ns_per_sme") {
 		found = true

@@ -31,6 +31,7 @@ type Series struct {
 	Lo, Hi   []float64 // optional interval around Y, same length
 	XLo, XHi []float64 // optional interval around X (Scatter)
 	Labels   []string  // optional text beside each point (Scatter)
+	Dots     bool      // small markers only, whatever the figure's kind: raw data behind a summary
 	Look     *Look     // colour and mark; nil: by position among the figure's series
 }
 
@@ -100,6 +101,11 @@ type Figure struct {
 	ZLabel     string   // Heatmap, ColourScatter: what colour means
 	LogLog     bool     // logarithmic x and y axes
 	Panels     []Figure // Panels: each drawn as a figure of its own kind
+
+	yRange *[2]float64 // fixed y axis (panels share one)
+	xRange *[2]float64 // fixed x axis
+	SameX  bool        // Panels: one x axis range for all (time)
+	xTicks int         // labelled x ticks wanted (0: about 5)
 }
 
 // Palette is the Okabe and Ito (2008) colour-blind-safe palette, black last.

@@ -134,7 +134,7 @@ p0,0,10,0,1,b,30,member,0.6
 p1,1,10,0,1,a,10,member,0.4
 p2,0,20,0,1,a,10,member,0.1
 p2,0,20,0,1,a,10,comparison,0.9`)
-	f := SweepHeatmap(runs, "x", "y", "entrant_share")
+	f := SweepFigure(runs, "entrant_share", KeyLabel)
 	g := f.Grid
 	if c, r := g.Dims(); c != 2 || r != 2 {
 		t.Fatalf("grid %dx%d, want 2x2", c, r)

@@ -201,6 +201,15 @@ func (f Figure) plot(l *layout) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.xTicks > 0 {
+		p.X.Tick.Marker = NiceTicks{N: f.xTicks}
+	}
+	if f.yRange != nil {
+		p.Y.Min, p.Y.Max = f.yRange[0], f.yRange[1]
+	}
+	if f.xRange != nil {
+		p.X.Min, p.X.Max = f.xRange[0], f.xRange[1]
+	}
 	if f.LogLog {
 		p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 		p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
@@ -218,6 +227,16 @@ func (f Figure) addXY(p *plot.Plot) error {
 		}
 		lk := s.look(k)
 		var thumbs []plot.Thumbnailer
+		if s.Dots {
+			sc, err := plotter.NewScatter(s)
+			if err != nil {
+				return err
+			}
+			sc.Color, sc.Shape, sc.Radius = lk.Colour, draw.CircleGlyph{}, vg.Points(1.5)
+			p.Add(sc)
+			p.Legend.Add(s.Name, sc)
+			continue
+		}
 		if f.Kind == Lines && s.hasInterval() {
 			band, err := bandPolygon(s)
 			if err != nil {
@@ -336,32 +355,83 @@ func shape(k int) draw.GlyphDrawer {
 	return shapes[k%len(shapes)]
 }
 
-// drawPanels draws the panels in a row (up to three per row) under the
-// figure's title; only the last panel carries the legend, which the panels
-// share.
+// drawPanels draws the panels (up to three per row) under the figure's
+// title, with one legend right of them all: panels show the same series.
 func (f Figure) drawPanels(c draw.Canvas) error {
 	c = drawTitle(c, f.Title, f.Note, titleFont.Size)
 	n := len(f.Panels)
 	if n == 0 {
 		return fmt.Errorf("plots: %s: no panels", f.Name)
 	}
+	if first := f.Panels[0]; len(first.Series) > 1 {
+		l := &layout{}
+		p, err := first.plot(l)
+		if err != nil {
+			return err
+		}
+		leg := p.Legend
+		leg.Top, leg.Left = true, true
+		w := leg.Rectangle(c).Size().X
+		leg.Draw(draw.Crop(c, c.Size().X-w-pad, -pad, 0, -vg.Points(20)))
+		c = draw.Crop(c, 0, -w-2*pad, 0, 0)
+	}
 	cols := min(n, 3)
 	tiles := draw.Tiles{Cols: cols, Rows: (n + cols - 1) / cols, PadX: vg.Points(8), PadY: vg.Points(8)}
+	yr, xr := sharedY(f.Panels), sharedX(f.Panels)
 	for i, pf := range f.Panels {
-		tc := tiles.At(c, i%cols, i/cols)
-		l, err := pf.layout(tc, i == n-1)
+		pf.yRange, pf.xTicks = yr, 3 // one y scale to compare panels by; room for 3 x ticks
+		if f.SameX {
+			pf.xRange = xr
+		}
+		if i%cols != 0 {
+			pf.YLabel = "" // said once per row
+		}
+		l, err := pf.layout(tiles.At(c, i%cols, i/cols), false)
 		if err != nil {
 			return err
 		}
 		l.plot.Draw(l.plotC)
-		if l.legend != nil {
-			l.legend.Draw(l.legendC)
-		}
 		if l.scale != nil {
 			l.scale.Draw(l.scaleC)
 		}
 	}
 	return nil
+}
+
+// sharedY is the y range of all panels' data and intervals.
+func sharedY(panels []Figure) *[2]float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pf := range panels {
+		for _, s := range pf.Series {
+			for _, ys := range [][]float64{s.Y, s.Lo, s.Hi} {
+				for _, y := range ys {
+					if !math.IsNaN(y) {
+						lo, hi = math.Min(lo, y), math.Max(hi, y)
+					}
+				}
+			}
+		}
+	}
+	if !(hi >= lo) {
+		return nil
+	}
+	pad := 0.03 * (hi - lo)
+	return &[2]float64{lo - pad, hi + pad}
+}
+
+func sharedX(panels []Figure) *[2]float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pf := range panels {
+		for _, s := range pf.Series {
+			for _, x := range s.X {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+			}
+		}
+	}
+	if !(hi >= lo) {
+		return nil
+	}
+	return &[2]float64{lo, hi}
 }
 
 // Save writes DIR/NAME.png (1200 pixels wide) and DIR/NAME.svg, each through

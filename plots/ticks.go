@@ -10,14 +10,20 @@ import (
 // NiceTicks is a plot.Ticker with labelled ticks at 1, 2 or 5 times a power
 // of ten (4 to 10 of them), minor ticks halfway, and labels with as many
 // decimals as the step needs: 0, 0.5, 1, 1.5 rather than 0, 0.9, 1.8.
-type NiceTicks struct{}
+type NiceTicks struct {
+	N int // intervals wanted, about; 0 means 5
+}
 
 // Ticks implements plot.Ticker.
-func (NiceTicks) Ticks(lo, hi float64) []plot.Tick {
+func (nt NiceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(hi-lo, 0) {
 		return []plot.Tick{{Value: lo, Label: tickLabel(lo, 0)}}
 	}
-	step := niceStep((hi - lo) / 5)
+	n := nt.N
+	if n <= 0 {
+		n = 5
+	}
+	step := niceStep((hi - lo) / float64(n))
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	var ticks []plot.Tick
 	first := math.Ceil(lo/step-1e-9) * step

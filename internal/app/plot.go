@@ -16,10 +16,14 @@ func plotCommand(stdout, stderr io.Writer) *cli.Command {
 		Name:      "plot",
 		Usage:     "redraw the figures of a run, compare, sweep, sensitivity or reproduce output folder",
 		UsageText: "rinsim plot [--out FIGDIR] DIR",
-		Description: "Reads the CSV files in DIR (steps.csv, firms.csv, entries.csv, compare.csv, indices.csv, or\n" +
-			"the runs.csv of a two-parameter sweep) and writes each figure it allows as PNG and SVG, without\n" +
+		Description: "Reads the CSV files in DIR (steps.csv, firms.csv, entries.csv, compare.csv, indices.csv, a\n" +
+			"sweep's runs.csv) and writes each figure it allows as a 1200 px wide PNG and an SVG, without\n" +
 			"rerunning anything. For a compare folder this includes each scenario's change from the\n" +
-			"baseline (diff-<scenario>), custom scenarios of --scenarios FILE too.\n\n" +
+			"baseline (diff-<scenario>), custom scenarios of --scenarios FILE too. A sweep is drawn as its\n" +
+			"design allows: one parameter as lines with 95 % bands, a two-parameter grid as a heatmap, a\n" +
+			"two-parameter Latin hypercube as a scatter coloured by the outcome, more parameters as one\n" +
+			"panel per parameter; sweep --steps as one line per design point. A sensitivity folder gives\n" +
+			"the indices with their intervals and, for Morris, mu* against sigma.\n\n" +
 			"Example:\n   rinsim run --out out/base && rinsim plot out/base",
 		Flags: []cli.Flag{&cli.StringFlag{Name: "out", Usage: "figure `FIGDIR` (default DIR)"}},
 		Action: func(c *cli.Context) error {
