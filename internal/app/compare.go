@@ -96,7 +96,7 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: c.Uint64("seed")}
 	out := c.String("out")
 	if out == "" {
-		out = filepath.Join("out", "compare-"+base.Name+"-"+strconv.FormatUint(d.Seed, 10))
+		out = filepath.Join("out", "compare-"+outLabel(source, base)+"-"+strconv.FormatUint(d.Seed, 10))
 	}
 	acc := newCompareAcc(d)
 	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "compare", CommandLine: commandLine(c), Source: source, Design: d,

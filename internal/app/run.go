@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,7 +67,7 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	out := c.String("out")
 	if out == "" {
-		out = filepath.Join("out", s.Name+"-"+strconv.FormatUint(seed, 10))
+		out = filepath.Join("out", outLabel(source, s)+"-"+strconv.FormatUint(seed, 10))
 	}
 	l, err := lock.Acquire(out)
 	if err != nil {
@@ -74,6 +75,9 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	defer l.Release()
 	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
+		return err
+	}
+	if err := report.CheckSameScenario(out, s.Name, source); err != nil {
 		return err
 	}
 	quiet := c.Bool("quiet")
@@ -121,6 +125,17 @@ func perFirmOutput(mode string, s *scenarios.Scenario) (bool, error) {
 		return n <= perFirmThreshold, nil
 	}
 	return false, fmt.Errorf("--per-firm %q: want auto, yes or no", mode)
+}
+
+// outLabel names default output folders: a built-in scenario by its name,
+// a scenario file by the file's name without its extension (my.toml: my),
+// so that an edited copy of a built-in never lands in the built-in's folder.
+func outLabel(source string, s *scenarios.Scenario) string {
+	if slices.Contains(scenarios.BuiltinNames(), source) {
+		return s.Name
+	}
+	base := filepath.Base(source)
+	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // loadScenario resolves a name or file and applies --set overrides, then

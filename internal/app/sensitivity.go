@@ -146,7 +146,7 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 	d := &sim.Design{Base: base, Points: points, Reps: sp.reps, Seed: sp.seed}
 	out := c.String("out")
 	if out == "" {
-		out = filepath.Join("out", sp.method+"-"+base.Name+"-"+strconv.FormatUint(sp.seed, 10))
+		out = filepath.Join("out", sp.method+"-"+outLabel(source, base)+"-"+strconv.FormatUint(sp.seed, 10))
 	}
 	keys := []string{"point"}
 	for _, f := range sp.factors {

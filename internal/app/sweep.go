@@ -78,7 +78,7 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: seed}
 	out := c.String("out")
 	if out == "" {
-		out = filepath.Join("out", "sweep-"+base.Name+"-"+strconv.FormatUint(seed, 10))
+		out = filepath.Join("out", "sweep-"+outLabel(source, base)+"-"+strconv.FormatUint(seed, 10))
 	}
 	keys := []string{"point"}
 	for _, f := range factors {

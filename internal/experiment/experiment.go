@@ -248,6 +248,9 @@ func prepareDir(cfg *Config, m *Manifest) error {
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return outputError("%s: %v (use --force to replace it)", cfg.Dir, err)
 	}
+	if err := report.CheckSameScenario(cfg.Dir, cfg.Design.Base.Name, cfg.Source); err != nil {
+		return fmt.Errorf("%w: %w", ErrOutput, err)
+	}
 	if err := atomicdir.Check(cfg.Dir, cfg.Force); err != nil && !onlyLeftovers(cfg.Dir) {
 		return fmt.Errorf("%w: %w", ErrOutput, err)
 	}

@@ -4,7 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 
@@ -128,4 +131,46 @@ func (b Build) String() string {
 		"module  " + or(b.Module, "unknown") + " " + or(b.ModuleVersion, "unknown") + "\n" +
 		"commit  " + commit + "\n" +
 		"go      " + b.GoVersion + " " + b.Platform + "\n"
+}
+
+// CheckSameScenario refuses to let results of the scenario from source
+// replace dir when dir holds results of another scenario (by the
+// scenario_source its manifest.json records, of a run or an experiment):
+// --force reruns a scenario into its folder, it never puts an edited
+// scenario's results where another's were. A folder without a readable
+// manifest is left to the other checks.
+func CheckSameScenario(dir, name, source string) error {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return nil
+	}
+	var m struct {
+		Scenario string `json:"scenario"`
+		Source   string `json:"scenario_source"`
+		Design   struct {
+			Scenario string `json:"scenario"`
+			Source   string `json:"scenario_source"`
+		} `json:"design"`
+	}
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	oldName, oldSource := m.Scenario, m.Source
+	if oldSource == "" {
+		oldName, oldSource = m.Design.Scenario, m.Design.Source
+	}
+	if oldSource == "" || sameSource(oldSource, source) {
+		return nil
+	}
+	return fmt.Errorf("%s holds results of scenario %q from %s, not of %q from %s; --force replaces results of the same scenario only: choose another --out",
+		dir, oldName, oldSource, name, source)
+}
+
+func sameSource(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	x, errX := filepath.Abs(a)
+	y, errY := filepath.Abs(b)
+	return errX == nil && errY == nil && x == y
 }
