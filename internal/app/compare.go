@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -117,7 +118,13 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := atomicdir.ReplaceFile(filepath.Join(out, "compare.csv"), func(w io.Writer) error { return writeCompare(w, rows) }); err != nil {
 		return failure(err)
 	}
-	rep := &compareReport{Scenario: base.Name, Seed: d.Seed, Reps: d.Reps, Points: points, Rows: rows, Effects: acc.effects()}
+	prov, err := provenance(c, source, base, d)
+	if err != nil {
+		return failure(err)
+	}
+	prov.References = []string{report.RefCRN, report.RefStudentT}
+	rep := &compareReport{Scenario: base.Name, Seed: d.Seed, Reps: d.Reps, Points: points, Rows: rows, Effects: acc.effects(),
+		Provenance: prov}
 	if err := writeCompareReport(out, rep); err != nil {
 		return failure(err)
 	}
@@ -140,6 +147,20 @@ func writeCompareReport(dir string, rep *compareReport) error {
 	}
 	rep.Figures = figs
 	return atomicdir.ReplaceFile(filepath.Join(dir, "report.md"), rep.write)
+}
+
+// provenance is the "How this was made" of an experiment's report.md.
+func provenance(c *cli.Context, source string, base *scenarios.Scenario, d *sim.Design) (report.Provenance, error) {
+	hash, err := report.ScenarioHash(base)
+	if err != nil {
+		return report.Provenance{}, err
+	}
+	p := report.Provenance{CommandLine: commandLine(c), Scenario: base.Name, Source: source,
+		Builtin: slices.Contains(scenarios.BuiltinNames(), source), ScenarioHash: hash, MasterSeed: d.Seed}
+	for r := range d.Reps {
+		p.Seeds = append(p.Seeds, sim.RepSeed(d.Seed, r))
+	}
+	return p, nil
 }
 
 // runExperiment runs cfg and sorts its errors: design and directory

@@ -189,6 +189,9 @@ type compareReport struct {
 	Rows     []CompareRow
 	Effects  []Effect
 	Figures  []plots.Figure
+	// Provenance makes the report self-contained: command, scenario,
+	// seeds and references.
+	Provenance report.Provenance
 }
 
 func (r *compareReport) write(w io.Writer) error {
@@ -235,7 +238,8 @@ func (r *compareReport) write(w io.Writer) error {
 			fmt.Fprintf(&b, "### %s\n\n![%s](%s.svg)\n\n", f.Title, f.Title, f.Name)
 		}
 	}
-	fmt.Fprintf(&b, "Data: `compare.csv` (every metric with its interval), `runs.csv` (every replication). Redraw the figures with `rinsim plot DIR`.\n")
+	fmt.Fprintf(&b, "Data: `compare.csv` (every metric with its interval), `runs.csv` (every replication). Redraw the figures with `rinsim plot DIR`.\n\n")
+	b.WriteString(r.Provenance.Markdown())
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -125,3 +125,58 @@ func WriteReferences(w io.Writer, keys ...string) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// Provenance is the "How this was made" section of a report.md: what a
+// reader needs to repeat the results without anything but the report.
+type Provenance struct {
+	CommandLine  string   // the exact command, from CommandLine
+	Scenario     string   // scenario name
+	Source       string   // built-in name or file, as given to --scenario
+	Builtin      bool     // Source names a built-in scenario
+	ScenarioHash string   // SHA-256 of the resolved scenario, hex
+	MasterSeed   uint64   // --seed
+	Seeds        []uint64 // seed of replication r, for every r
+	References   []string // source keys besides the thesis
+}
+
+// Markdown returns the section, ending with the References.
+func (p Provenance) Markdown() string {
+	var b strings.Builder
+	b.WriteString("## How this was made\n\n")
+	fmt.Fprintf(&b, "Command (run it again to rewrite these files; add `--out DIR` to choose the folder):\n\n    %s\n\n", p.CommandLine)
+	from := fmt.Sprintf("the scenario file `%s`", p.Source)
+	if p.Builtin {
+		from = "built into rinsim"
+	}
+	fmt.Fprintf(&b, "Scenario `%s`, %s; SHA-256 of the resolved scenario %s. `manifest.json` in this folder holds every "+
+		"parameter value and the resolved scenario file.\n\n", p.Scenario, from, p.ScenarioHash)
+	if len(p.Seeds) > 0 {
+		fmt.Fprintf(&b, "Master seed %d. Replication r uses the same seed in every scenario (common random numbers); "+
+			"`rinsim run --seed S` with the scenario and its settings repeats one replication. Seeds by replication:", p.MasterSeed)
+		for r, s := range p.Seeds {
+			sep := ","
+			if r == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "%s %d: %d", sep, r, s)
+		}
+		b.WriteString(".\n\n")
+	} else {
+		fmt.Fprintf(&b, "Seed %d.\n\n", p.MasterSeed)
+	}
+	bi := ReadBuild()
+	fmt.Fprintf(&b, "rinsim %s (module version %s, commit %s), built with %s. The model is an agent-based simulation "+
+		"built from the master thesis below; the ODD description of the model is `docs/ODD.md` in the rinsim repository.\n\n",
+		bi.Version, orUnknown(bi.ModuleVersion), bi.Commit, bi.GoVersion)
+	var refs strings.Builder
+	WriteReferences(&refs, append([]string{RefThesis}, p.References...)...)
+	b.WriteString(refs.String())
+	return b.String()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}

@@ -44,6 +44,17 @@ type Manifest struct {
 // anyway.
 const maxManifestParams = 20_000
 
+// ScenarioHash is the SHA-256, in hex, of the resolved scenario file of s,
+// as manifests record it.
+func ScenarioHash(s *scenarios.Scenario) (string, error) {
+	text, err := s.Encode()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(text)
+	return hex.EncodeToString(sum[:]), nil
+}
+
 // NewManifest describes a run of s (after overrides) with seed.
 func NewManifest(command, source string, s *scenarios.Scenario, seed uint64, overrides []string) (*Manifest, error) {
 	text, err := s.Encode()
