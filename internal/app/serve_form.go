@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -80,7 +81,9 @@ func parseForm(base *scenarios.Scenario, q url.Values, maxReps int) *form {
 		if v == "" {
 			return def
 		}
-		f.query.Set(name, v)
+		if v != def { // links carry only what differs from the defaults
+			f.query.Set(name, v)
+		}
 		return v
 	}
 	owners := map[string]*field{} // key prefix -> field that set it
@@ -252,8 +255,18 @@ func (f *form) hasErrors() bool {
 	return false
 }
 
-// Query is the canonical query string of the settings, for links.
+// Query is the canonical query string of the settings.
 func (f *form) Query() string { return f.query.Encode() }
+
+// Link is path with the settings, for links that share or download them;
+// extra is appended to the query as is ("run=1").
+func (f *form) Link(path, extra string) template.URL {
+	q := f.query.Encode()
+	if extra != "" {
+		q = strings.TrimPrefix(q+"&"+extra, "&")
+	}
+	return template.URL(path + "?" + q)
+}
 
 // Sets are the overrides the form makes, as --set takes them.
 func (f *form) Sets() []string { return f.sets }

@@ -104,9 +104,16 @@ func TestServeMatchesCompare(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"Extra public funding over the run", "per additional entry", "data:image/svg+xml;base64,",
-		"/scenario.toml?", "/compare.csv?", "/report?", "funding.alpha.scale=2"} {
+		"funding.alpha.scale=2"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
+		}
+	}
+	// Every link carries the settings.
+	for _, link := range []string{"/?", "/scenario.toml?", "/compare.csv?", "/over-time.csv?", "/report?"} {
+		want := link + "f.alpha=2&m.beta.arena=on&name=mine&reps=6&seed=3&y.beta.arena=2010"
+		if !strings.Contains(page, `href="`+want) {
+			t.Errorf("page has no link %s", want)
 		}
 	}
 }
