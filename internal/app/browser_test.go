@@ -296,4 +296,3 @@ func inked(img image.Image) (float64, int) {
 	}
 	return float64(diff) / float64(n), len(colours)
 }
-
