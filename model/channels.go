@@ -223,8 +223,8 @@ func geometric(ns *NetworkState, p float64) int {
 }
 
 // surveyEvent maps the members' target markets (T5.1: "identify which
-// markets will be most important"). Members that take part this quarter
-// answer, up to the channel's slots, in random order; each answer is a
+// markets will be most important"). Members answer with their participation
+// chance, up to the channel's slots, in random order; each answer is a
 // participation in the member's target market (learning, and the channel's
 // other effects where set). The map replaces the previous survey's: a survey
 // is a fresh picture of the members' priorities, ambitious members weighted
@@ -239,7 +239,7 @@ func (w *World) surveyEvent(wk *worker, ns *NetworkState) {
 		}
 		i := int(i32)
 		t := int(f.Target[i])
-		if t < 0 || !w.afford(i, cp.FeeNOK) {
+		if t < 0 || ns.rng.Float64() >= float64(f.PartProb[i]) || !w.afford(i, cp.FeeNOK) {
 			continue
 		}
 		if answered == 0 {

@@ -167,7 +167,7 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 	f.PartProb[i] = 0
 	if f.Group[i] == GroupMember && w.counted(i, t) {
 		arch := &w.S.Archetypes[a]
-		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousRate))
+		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousParticipation))
 	}
 }
 
@@ -239,6 +239,9 @@ func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
 	}
 	f.SrcMask[j] |= 1 << src
 	f.Known[i] |= 1 << m
+	// A relationship teaches about its market (Johanson and Vahlne 2009:
+	// knowledge is developed in relationships; T2.2).
+	f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), w.S.Firm.ContactLearning))
 	f.BySource[i*int(NumSources)+int(src)]++
 	if w.counted(i, t) {
 		w.accum(wk, f.Network[i], f.Group[i]).Contacts[src]++

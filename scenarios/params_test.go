@@ -111,7 +111,7 @@ func TestParamKindValueAndRange(t *testing.T) {
 		value float64
 		rng   string
 	}{
-		{"firm.step_rate", Float, "0.25", 0.25, "[0, 1] 1/quarter"},
+		{"firm.step_rate", Float, "0.2", 0.2, "[0, 1] 1/quarter"},
 		{"funding.nok_per_fte", Float, "1e+06", 1e6, "[1, 1e+08] NOK/year"},
 		{"network.oreec.members", Int, "60", 60, "[1, 1e+08] firms"},
 		{"network.cwn.stream.arena.to", Int, "2014", 2014, "[1900, 2200] year"},

@@ -58,22 +58,24 @@ type Funding struct {
 // FirmRules are the Uppsala state-and-change rules shared by all SMEs
 // (Johanson and Vahlne 1977/1999, T2.1).
 type FirmRules struct {
-	StepRate               float64 `toml:"step_rate" unit:"1/quarter" min:"0" max:"1" doc:"base probability per quarter of a commitment decision when opportunity is certain and risk nil (assumed)"`
-	RiskAversion           float64 `toml:"risk_aversion" unit:"exponent" min:"0" max:"20" doc:"exponent on (1-risk) in the commitment probability; Uppsala: perceived risk holds back commitment (T2.1)"`
-	GeneralRiskWeight      float64 `toml:"general_risk_weight" unit:"fraction" min:"0" max:"1" doc:"how much general knowledge lowers perceived risk; general knowledge is transferable between markets (T2.1)"`
-	ContactScale           float64 `toml:"contact_scale" unit:"contacts" min:"0.01" max:"1000" doc:"contacts needed to perceive an opportunity with probability 1-1/e; opportunities are seen through relationships (T2.2, T1.1 barrier 'no connection with foreign contacts')"`
-	MarketLearning         float64 `toml:"market_learning" unit:"1/quarter" min:"0" max:"1" doc:"experiential learning rate in a market at full activity; learned only by operating there (T2.1)"`
-	GeneralLearning        float64 `toml:"general_learning" unit:"1/quarter" min:"0" max:"1" doc:"general knowledge learning rate from current activities abroad (T2.1)"`
-	DistanceAversion       float64 `toml:"distance_aversion" unit:"1/psychic distance" min:"0" max:"50" doc:"how strongly a firm without general knowledge seeks contacts in close markets (Uppsala: start close, T2.1)"`
-	NonAmbitiousRate       float64 `toml:"non_ambitious_rate" unit:"multiplier" min:"0" max:"1" doc:"commitment and participation multiplier for firms without international ambition (T3.5: >28 % of Oslo Medtech members have it)"`
-	BusyStart              float64 `toml:"busy_start" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that a firm becomes busy with its core product (T4.4.2, firm B2)"`
-	BusyEnd                float64 `toml:"busy_end" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that a busy spell ends (assumed: spells last about two years)"`
-	BusyParticipation      float64 `toml:"busy_participation" unit:"multiplier" min:"0" max:"1" doc:"participation multiplier while busy (T4.4.2: 'lately I been very busy')"`
-	BudgetSpread           float64 `toml:"budget_spread" unit:"log-sd" min:"0" max:"3" doc:"log-normal spread of the international budget around the archetype's median (assumed)"`
-	OtherCostNOK           float64 `toml:"other_cost_nok" unit:"NOK" min:"0" max:"1e8" doc:"cost of one contact made through own channels (fairs, papers, marketing), paid when the firm can afford it; an own fair stand costs about 100,000 NOK (T4.1.2); assumed lower on average for papers and marketing"`
-	RelevanceConcentration float64 `toml:"relevance_concentration" unit:"beta a+b" min:"0.1" max:"1000" doc:"concentration of the beta distribution of event relevance around the network's mean; low means members differ a lot (T3.5: OREEC's sub-industries)"`
-	InfoUptake             float64 `toml:"info_uptake" unit:"probability" min:"0" max:"1" doc:"chance that a member acts on one forwarded item of market information, at full relevance and not busy; acting teaches it the channel's learning and market_learning (T5.4, T5.5.1: members mainly get 'market information, learning'); value assumed"`
-	InitialKnowledge       float64 `toml:"initial_knowledge" unit:"fraction" min:"0" max:"1" doc:"experiential knowledge in markets where an experienced firm already operates at start (assumed)"`
+	StepRate                  float64 `toml:"step_rate" unit:"1/quarter" min:"0" max:"1" doc:"base probability per quarter of a commitment decision when opportunity is certain and risk nil (assumed)"`
+	RiskAversion              float64 `toml:"risk_aversion" unit:"exponent" min:"0" max:"20" doc:"exponent on (1-risk) in the commitment probability; Uppsala: perceived risk holds back commitment (T2.1)"`
+	GeneralRiskWeight         float64 `toml:"general_risk_weight" unit:"fraction" min:"0" max:"1" doc:"how much general knowledge lowers perceived risk; general knowledge is transferable between markets (T2.1)"`
+	ContactScale              float64 `toml:"contact_scale" unit:"contacts" min:"0.01" max:"1000" doc:"contacts needed to perceive an opportunity with probability 1-1/e; opportunities are seen through relationships (T2.2, T1.1 barrier 'no connection with foreign contacts')"`
+	MarketLearning            float64 `toml:"market_learning" unit:"1/quarter" min:"0" max:"1" doc:"experiential learning rate in a market at full activity; learned only by operating there (T2.1)"`
+	GeneralLearning           float64 `toml:"general_learning" unit:"1/quarter" min:"0" max:"1" doc:"general knowledge learning rate from current activities abroad (T2.1)"`
+	DistanceAversion          float64 `toml:"distance_aversion" unit:"1/psychic distance" min:"0" max:"50" doc:"how strongly a firm without general knowledge seeks contacts in close markets (Uppsala: start close, T2.1)"`
+	NonAmbitiousRate          float64 `toml:"non_ambitious_rate" unit:"multiplier" min:"0" max:"1" doc:"commitment multiplier for firms without international ambition (T3.5: >28 % of Oslo Medtech members have it)"`
+	NonAmbitiousParticipation float64 `toml:"non_ambitious_participation" unit:"multiplier" min:"0" max:"1" doc:"participation multiplier for firms without international ambition: they come to fewer international events (T3.5, T4.4.2; value assumed)"`
+	ContactLearning           float64 `toml:"contact_learning" unit:"fraction" min:"0" max:"1" doc:"knowledge of a market gained from each new relationship there, as a share of the gap to 1 (Johanson and Vahlne 2009: knowledge develops in relationships; T2.2); value assumed"`
+	BusyStart                 float64 `toml:"busy_start" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that a firm becomes busy with its core product (T4.4.2, firm B2)"`
+	BusyEnd                   float64 `toml:"busy_end" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that a busy spell ends (assumed: spells last about two years)"`
+	BusyParticipation         float64 `toml:"busy_participation" unit:"multiplier" min:"0" max:"1" doc:"participation multiplier while busy (T4.4.2: 'lately I been very busy')"`
+	BudgetSpread              float64 `toml:"budget_spread" unit:"log-sd" min:"0" max:"3" doc:"log-normal spread of the international budget around the archetype's median (assumed)"`
+	OtherCostNOK              float64 `toml:"other_cost_nok" unit:"NOK" min:"0" max:"1e8" doc:"cost of one contact made through own channels (fairs, papers, marketing), paid when the firm can afford it; an own fair stand costs about 100,000 NOK (T4.1.2); assumed lower on average for papers and marketing"`
+	RelevanceConcentration    float64 `toml:"relevance_concentration" unit:"beta a+b" min:"0.1" max:"1000" doc:"concentration of the beta distribution of event relevance around the network's mean; low means members differ a lot (T3.5: OREEC's sub-industries)"`
+	InfoUptake                float64 `toml:"info_uptake" unit:"probability" min:"0" max:"1" doc:"chance that a member acts on one forwarded item of market information, at full relevance and not busy; acting teaches it the channel's learning and market_learning (T5.4, T5.5.1: members mainly get 'market information, learning'); value assumed"`
+	InitialKnowledge          float64 `toml:"initial_knowledge" unit:"fraction" min:"0" max:"1" doc:"experiential knowledge in markets where an experienced firm already operates at start (assumed)"`
 }
 
 // Stage is one step of the establishment chain (Johanson and Vahlne 1977, T2.1):

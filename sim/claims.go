@@ -4,15 +4,28 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/rinsim/rinsim/model"
 	"github.com/rinsim/rinsim/scenarios"
 )
 
-// The thesis's claims (../shared/MODEL-BRIEF.md, section 5) as statistical
-// tests on model output. Each claim compares measures of paired replications
-// (common random numbers) and holds when the 95 % interval of the effect lies
-// on the side the thesis states. Nothing here feeds back into the model.
+// The thesis's claims (the eight claims listed in docs/ODD.md, section 1.2)
+// as statistical tests on model output. Each claim compares measures of
+// paired replications (common random numbers) and holds when the 95 %
+// interval of the effect lies on the side the thesis states. Each claim is
+// also tested in its negative control: the same runs without the mechanism
+// the thesis credits for it. A claim that holds there too is built into the
+// model, not reproduced by it. Nothing here feeds back into the model.
+
+// Verdicts of a claim.
+const (
+	ClaimReproduced   = "reproduced"        // holds, and does not hold in its control
+	ClaimBuiltIn      = "built-in"          // holds in its control too
+	ClaimInconclusive = "inconclusive"      // the interval contains zero
+	ClaimContradicted = "contradicted"      // the interval lies on the other side
+	ClaimInput        = "calibration input" // holds because the inputs say so
+)
 
 // Claim is one claim's test result.
 type Claim struct {
@@ -22,19 +35,112 @@ type Claim struct {
 	Measure string // what is measured, and the effect's sign that supports the claim
 	Effect  Interval
 	Holds   bool
+	// Control names the negative control; ControlEffect is the same measure
+	// there (NaN when the claim restates an input and has none).
+	Control       string
+	ControlEffect Interval
+	ControlHolds  bool
+	Input         bool // the claim restates calibration inputs
+	Verdict       string
+}
+
+// verdict classifies a claim from its effect and its control.
+func (c *Claim) verdict() string {
+	switch {
+	case c.Holds && c.Input:
+		return ClaimInput
+	case c.Holds && c.ControlHolds:
+		return ClaimBuiltIn
+	case c.Holds:
+		return ClaimReproduced
+	case c.Effect.High < 0:
+		return ClaimContradicted
+	}
+	return ClaimInconclusive
+}
+
+// Controls are the worlds the claims are run in: the model as it is, and
+// without one mechanism each.
+var claimWorlds = []struct{ name, doc string }{
+	{"", "the model as calibrated"},
+	{"inert", "every channel without effect: no contacts, information, learning, co-funding or event-triggered commitment (events still run and members attend)"},
+	{"no-contacts", "channels give no contacts and trigger no commitment steps"},
+	{"no-info-learning-cofunding", "channels give no information, learning or co-funding"},
+	{"no-peer-help", "members never ask each other for help (peer.seek_prob = 0)"},
+	{"no-distance-effect", "every market at the same psychic distance, the mean of the scenario's"},
+}
+
+// worldSet returns the overrides of a claim world for base.
+func worldSet(base *scenarios.Scenario, world string) []string {
+	switch world {
+	case "":
+		return nil
+	case "no-peer-help":
+		return []string{"peer.seek_prob=0"}
+	case "no-distance-effect":
+		mean := 0.0
+		for _, m := range base.Markets {
+			mean += m.PsychicDistance / float64(len(base.Markets))
+		}
+		var set []string
+		for _, m := range base.Markets {
+			set = append(set, fmt.Sprintf("market.%s.psychic_distance=%s", m.ID, strconv.FormatFloat(mean, 'g', -1, 64)))
+		}
+		return set
+	}
+	set, err := KnockoutSet(world)
+	if err != nil {
+		panic("sim: " + err.Error()) // claimWorlds lists only known knockouts
+	}
+	return set
+}
+
+// claimLevers are the funding variants the claims compare, by label.
+func claimLevers(base *scenarios.Scenario) map[string][]string {
+	return map[string][]string{
+		"baseline":           nil,
+		"funding-x0.5":       {"funding.scale=0.5"},
+		"funding-x1.5":       {"funding.scale=1.5"},
+		"no-network-funding": {"funding.scale=0"},
+		"cwn-keeps-arena":    {fmt.Sprintf("network.cwn.stream.arena.to=%d", base.End.Year())},
+	}
+}
+
+// claimRuns lists, per world, the funding variants the claims need there.
+var claimRuns = []struct {
+	world  string
+	levers []string
+}{
+	{"", []string{"baseline", "funding-x0.5", "funding-x1.5", "no-network-funding", "cwn-keeps-arena"}},
+	{"inert", []string{"baseline", "funding-x0.5", "funding-x1.5", "no-network-funding", "cwn-keeps-arena"}},
+	{"no-contacts", []string{"baseline", "no-network-funding"}},
+	{"no-info-learning-cofunding", []string{"baseline", "no-network-funding"}},
+	{"no-peer-help", []string{"funding-x0.5", "funding-x1.5"}},
+	{"no-distance-effect", []string{"baseline"}},
+}
+
+// runLabel names a run: the lever, prefixed by the world if any.
+func runLabel(world, lever string) string {
+	if world == "" {
+		return lever
+	}
+	return world + "/" + lever
 }
 
 // ClaimScenarios returns the scenarios of the claim tests for base: the
 // baseline, funding halved and raised by half, no network funding at all,
-// and CWN keeping its Arena programme to the last year.
+// and CWN keeping its Arena programme to the last year, each in the worlds
+// the claims and their controls need.
 func ClaimScenarios(base *scenarios.Scenario) []Point {
-	return []Point{
-		{Label: "baseline"},
-		{Label: "funding-x0.5", Set: []string{"funding.scale=0.5"}},
-		{Label: "funding-x1.5", Set: []string{"funding.scale=1.5"}},
-		{Label: "no-network-funding", Set: []string{"funding.scale=0"}},
-		{Label: "cwn-keeps-arena", Set: []string{fmt.Sprintf("network.cwn.stream.arena.to=%d", base.End.Year())}},
+	levers := claimLevers(base)
+	var points []Point
+	for _, r := range claimRuns {
+		for _, l := range r.levers {
+			set := append(append([]string{}, worldSet(base, r.world)...), levers[l]...)
+			points = append(points, Point{Label: runLabel(r.world, l), Set: set})
+		}
 	}
+	return points
 }
 
 // Measures are what the claims need from one run.
@@ -54,8 +160,10 @@ type Measures struct {
 	CWNChannelsAfter  float64            // CWN channels in 2015Q1
 }
 
-// Measure computes a run's Measures.
-func Measure(r *Result) Measures {
+// Measure computes a run's Measures. Entry distances are read from
+// distance, the psychic distances of the scenario under test, so that a
+// control that changes distances is measured on the same scale.
+func Measure(r *Result, distance []float64) Measures {
 	w := r.World
 	f := &w.Firms
 	s := r.Scenario
@@ -106,7 +214,7 @@ func Measure(r *Result) Measures {
 			rinContact++
 		}
 		peers += float64(f.PeerReceived[i])
-		first, later = entryDistances(w, i, join, first, later)
+		first, later = entryDistances(w, distance, i, join, first, later)
 		if s.Networks[f.Network[i]].ID == "cwn" {
 			cwnMembers++
 			cwnLate += float64(entriesFrom(f, i, max(join, arenaEnd+1)))
@@ -143,7 +251,7 @@ func rinContacts(f *model.Firms, i int) int {
 
 // entryDistances appends the psychic distance of member i's first counted
 // entry to first and of its later counted entries to later.
-func entryDistances(w *model.World, i, join int, first, later []float64) ([]float64, []float64) {
+func entryDistances(w *model.World, distance []float64, i, join int, first, later []float64) ([]float64, []float64) {
 	f := &w.Firms
 	firstStep := int(f.FirstEntry[i])
 	if firstStep == model.NoStep {
@@ -154,7 +262,7 @@ func entryDistances(w *model.World, i, join int, first, later []float64) ([]floa
 		if st < join || st < 0 {
 			continue
 		}
-		d := w.S.Markets[m].PsychicDistance
+		d := distance[m]
 		if m == int(f.FirstMarket[i]) {
 			first = append(first, d)
 		} else {
@@ -207,9 +315,13 @@ func RunClaims(ctx context.Context, base *scenarios.Scenario, reps int, seed uin
 	for _, p := range d.Points {
 		runs[p.Label] = make([]Measures, reps)
 	}
+	distance := make([]float64, len(base.Markets))
+	for m, mk := range base.Markets {
+		distance[m] = mk.PsychicDistance
+	}
 	err = ExecuteResults(ctx, scns, d.Jobs(), opts, func(j Job, r *Result) error {
 		label := d.Points[j.Point].Label
-		runs[label][j.Rep] = Measure(r)
+		runs[label][j.Rep] = Measure(r, distance)
 		if label == "baseline" && keep != nil {
 			return keep(j.Rep, r)
 		}
@@ -218,51 +330,113 @@ func RunClaims(ctx context.Context, base *scenarios.Scenario, reps int, seed uin
 	return runs, err
 }
 
-// Claims evaluates the eight claims on the runs.
+// Claims evaluates the eight claims and their controls on the runs.
 func (cr ClaimRuns) Claims() []Claim {
-	base, low, high, none, keeps := cr["baseline"], cr["funding-x0.5"], cr["funding-x1.5"], cr["no-network-funding"], cr["cwn-keeps-arena"]
-	get := func(ms []Measures, f func(Measures) float64) []float64 {
+	get := func(label string, f func(Measures) float64) []float64 {
+		ms := cr[label]
 		out := make([]float64, len(ms))
 		for i, m := range ms {
 			out[i] = f(m)
 		}
 		return out
 	}
+	// Effects of one measure, in world w (controls run the same measure
+	// in their world).
+	channelOrder := func(w string) Interval {
+		return MeanCI(get(runLabel(w, "baseline"), func(m Measures) float64 {
+			return math.Min(m.ChannelsEnd["oslo-medtech"]-m.ChannelsEnd["oreec"], m.ChannelsEnd["oreec"]-m.ChannelsEnd["cwn"])
+		}), 0.95)
+	}
+	funding := func(w string) Interval {
+		return PairedDiff(get(runLabel(w, "funding-x0.5"), entriesPerMember), get(runLabel(w, "funding-x1.5"), entriesPerMember), 0.95)
+	}
+	gap := func(m Measures) float64 { return m.EntriesNoPrior - m.EntriesPrior }
+	inexperienced := func(w string) Interval {
+		return PairedDiff(get(runLabel(w, "no-network-funding"), gap), get(runLabel(w, "baseline"), gap), 0.95)
+	}
+	// routeEffect is the funding effect (x1 minus x0) per replication in world w.
+	routeEffect := func(w string) []float64 {
+		return diffs(get(runLabel(w, "no-network-funding"), entriesPerMember), get(runLabel(w, "baseline"), entriesPerMember))
+	}
+	route := func(infoWorld, contactWorld string) Interval {
+		// effect left with contacts off minus effect left with information,
+		// learning and co-funding off
+		return MeanCI(diffs(routeEffect(infoWorld), routeEffect(contactWorld)), 0.95)
+	}
+	peers := func(w string) Interval {
+		return PairedDiff(get(runLabel(w, "funding-x1.5"), peerPerMember), get(runLabel(w, "funding-x0.5"), peerPerMember), 0.95)
+	}
+	uppsala := func(w string) Interval {
+		return MeanCI(get(runLabel(w, "baseline"), func(m Measures) float64 { return m.LaterDistance - m.FirstDistance }), 0.95)
+	}
+	late := func(m Measures) float64 { return m.CWNLateEntries }
+	arena := func(w string) Interval {
+		return PairedDiff(get(runLabel(w, "baseline"), late), get(runLabel(w, "cwn-keeps-arena"), late), 0.95)
+	}
+	none := Interval{Mean: math.NaN(), Low: math.NaN(), High: math.NaN()}
 	claims := []Claim{
 		{ID: 1, Text: "RIN funding sets channel count: Oslo Medtech > OREEC > CWN", Section: "4.3, Figure 5; 5.2",
 			Measure: "channels in the last quarter: min(Oslo Medtech - OREEC, OREEC - CWN) > 0",
-			Effect: MeanCI(get(base, func(m Measures) float64 {
-				return math.Min(m.ChannelsEnd["oslo-medtech"]-m.ChannelsEnd["oreec"], m.ChannelsEnd["oreec"]-m.ChannelsEnd["cwn"])
-			}), 0.95)},
+			Effect:  channelOrder(""), Input: true, ControlEffect: none,
+			Control: "none: restates the channels each network pursues (Figure 5) and the assumed funding amounts"},
 		{ID: 2, Text: "More funding raises members' foreign-market entry", Section: "5.2; 5.5.3",
 			Measure: "entries per member, funding x1.5 minus x0.5 (paired) > 0",
-			Effect:  PairedDiff(get(low, entriesPerMember), get(high, entriesPerMember), 0.95)},
+			Effect:  funding(""), Control: "inert", ControlEffect: funding("inert")},
 		{ID: 3, Text: "Participation in RIN activities is low for most members", Section: "4.4.2; 5.5.1",
 			Measure: "share of members (a year or more) attending fewer than 2 events a year, minus 0.5, > 0",
-			Effect:  MeanCI(get(base, func(m Measures) float64 { return m.LowParticipation - 0.5 }), 0.95)},
+			Effect:  MeanCI(get("baseline", func(m Measures) float64 { return m.LowParticipation - 0.5 }), 0.95),
+			Input:   true, ControlEffect: none,
+			Control: "none: restates the assumed participation propensities of the archetypes"},
 		{ID: 4, Text: "The RIN matters most for firms without international experience", Section: "5.4; 5.5",
 			Measure: "RIN effect (baseline minus no network funding) on entries per member: firms without prior experience minus firms with it > 0",
-			Effect: PairedDiff(get(none, func(m Measures) float64 { return m.EntriesNoPrior - m.EntriesPrior }),
-				get(base, func(m Measures) float64 { return m.EntriesNoPrior - m.EntriesPrior }), 0.95)},
+			Effect:  inexperienced(""), Control: "inert", ControlEffect: inexperienced("inert")},
 		{ID: 5, Text: "Members get information, learning and funding support more than contacts", Section: "5.4; 5.5.1",
-			Measure: "share of members receiving information or co-funding minus share with a contact from a network channel > 0",
-			Effect:  MeanCI(get(base, func(m Measures) float64 { return m.InfoOrSupport - m.RINContact }), 0.95)},
+			Measure: "funding effect on entries per member (x1 minus x0) left with channel contacts off, minus the effect left with information, learning and co-funding off, > 0",
+			Effect:  route("no-info-learning-cofunding", "no-contacts"), Control: "no-info-learning-cofunding",
+			ControlEffect: route("no-info-learning-cofunding", "inert")},
 		{ID: 6, Text: "Fewer channels, more help among members", Section: "5.3",
 			Measure: "peer shares per member, funding x0.5 minus x1.5 (paired) > 0",
-			Effect:  PairedDiff(get(high, peerPerMember), get(low, peerPerMember), 0.95)},
+			Effect:  peers(""), Control: "no-peer-help", ControlEffect: peers("no-peer-help")},
 		{ID: 7, Text: "Uppsala path: first entries go to psychically close markets", Section: "2.1; 5.1",
 			Measure: "psychic distance of members' later entries minus first entries > 0",
-			Effect:  MeanCI(get(base, func(m Measures) float64 { return m.LaterDistance - m.FirstDistance }), 0.95)},
+			Effect:  uppsala(""), Control: "no-distance-effect", ControlEffect: uppsala("no-distance-effect")},
 		{ID: 8, Text: "CWN loses channels when Arena ends (2014) and its members' entry falls afterwards", Section: "3.5; 5.2",
-			Measure: "CWN entries per member 2015-2016, keeping Arena minus baseline (paired) > 0, with fewer channels in 2015Q1 than 2014Q4",
-			Effect:  PairedDiff(get(base, func(m Measures) float64 { return m.CWNLateEntries }), get(keeps, func(m Measures) float64 { return m.CWNLateEntries }), 0.95)},
+			Measure: "CWN entries per member 2015-2016, keeping Arena minus baseline (paired; the years before are identical, so this is a difference in differences) > 0, with fewer channels in 2015Q1 than 2014Q4",
+			Effect:  arena(""), Control: "inert", ControlEffect: arena("inert")},
 	}
 	for k := range claims {
-		claims[k].Holds = claims[k].Effect.Low > 0
+		c := &claims[k]
+		c.Holds = c.Effect.Low > 0
+		c.ControlHolds = c.ControlEffect.Low > 0
 	}
-	lost := MeanCI(get(base, func(m Measures) float64 { return m.CWNChannelsBefore - m.CWNChannelsAfter }), 0.95)
-	claims[7].Holds = claims[7].Holds && lost.Mean > 0 && !(lost.Low <= 0)
+	lost := func(w string) bool {
+		iv := MeanCI(get(runLabel(w, "baseline"), func(m Measures) float64 { return m.CWNChannelsBefore - m.CWNChannelsAfter }), 0.95)
+		return iv.Mean > 0 && !(iv.Low <= 0)
+	}
+	claims[7].Holds = claims[7].Holds && lost("")
+	claims[7].ControlHolds = claims[7].ControlHolds && lost("inert")
+	for k := range claims {
+		claims[k].Verdict = claims[k].verdict()
+	}
 	return claims
+}
+
+// diffs returns b - a element by element.
+func diffs(a, b []float64) []float64 {
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = b[i] - a[i]
+	}
+	return out
+}
+
+// ClaimControls documents the negative controls by name.
+func ClaimControls() [][2]string {
+	var out [][2]string
+	for _, w := range claimWorlds[1:] {
+		out = append(out, [2]string{w.name, w.doc})
+	}
+	return out
 }
 
 func entriesPerMember(m Measures) float64 { return m.EntriesPerMember }

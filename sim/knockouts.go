@@ -26,6 +26,7 @@ var (
 		"channel.*.learning",
 		"channel.*.market_learning",
 		"channel.*.funding_nok",
+		"firm.info_uptake",
 	}
 )
 

@@ -25,15 +25,22 @@ func reproduceCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "reproduce",
 		Usage:     "test the thesis's claims on model output and write a table, a report and figures",
-		UsageText: "rinsim reproduce [--reps N] [--seed N] [--workers N] [--out DIR]",
+		UsageText: "rinsim reproduce [--reps N] [--seed N] [--robust N [--robust-reps R]] [--workers N] [--out DIR]",
 		Description: "Runs the default scenario and its counterfactuals (funding x0.5 and x1.5, no network funding,\n" +
 			"CWN keeping Arena; each network's funding x0.5, x1.5, x2 for the dose-response figure) with\n" +
 			"common random numbers, tests each claim of the thesis as a paired effect with a 95 % interval,\n" +
-			"and prints claim, thesis section, measure, effect, interval and verdict. Writes claims.csv,\n" +
-			"report.md, the figures (PNG and SVG) and the data behind them (steps.csv, firms.csv,\n" +
-			"entries.csv, compare.csv) to DIR; `rinsim plot DIR` redraws the figures.\n\n" +
-			"Example:\n   rinsim reproduce --reps 30 --out out/reproduce",
+			"and tests it again in its negative control, the runs without the mechanism the thesis credits.\n" +
+			"Verdicts: reproduced (holds, not in its control), built-in (holds in its control too),\n" +
+			"calibration input (restates inputs), inconclusive (interval contains 0), contradicted.\n" +
+			"Writes claims.csv, report.md, the figures (PNG and SVG) and the data behind them (steps.csv,\n" +
+			"firms.csv, entries.csv, compare.csv) to DIR; `rinsim plot DIR` redraws the figures.\n" +
+			"--robust N reruns every claim at N Latin-hypercube points within +-20 % of the calibrated\n" +
+			"values of the invented (assumed) parameters and writes robust.csv: the share of points\n" +
+			"where each claim gets each verdict.\n\n" +
+			"Example:\n   rinsim reproduce --reps 30 --out out/reproduce\n   rinsim reproduce --robust 20 --robust-reps 10",
 		Flags: []cli.Flag{scenarioFlag, setFlag, repsFlag(30), seedFlag, workersFlag,
+			&cli.IntFlag{Name: "robust", Usage: "rerun the claims at `N` points within +-20 % of the invented parameters (0: off; at most 500)"},
+			&cli.IntFlag{Name: "robust-reps", Value: 10, Usage: "replications per robustness point (`R`, 2 to 100)"},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/reproduce-<scenario>-<seed>)"}, forceFlag, quietFlag},
 		Action: func(c *cli.Context) error { return reproduceAction(c, stdout, stderr) },
 	}
@@ -47,6 +54,13 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	reps, seed := c.Int("reps"), c.Uint64("seed")
 	if reps < 2 {
 		return fmt.Errorf("--reps %d: need at least 2 replications for an interval", reps)
+	}
+	robust, robustReps := c.Int("robust"), c.Int("robust-reps")
+	if robust < 0 || robust > 500 {
+		return fmt.Errorf("--robust %d: allowed 0 to 500 points", robust)
+	}
+	if robustReps < 2 || robustReps > 100 {
+		return fmt.Errorf("--robust-reps %d: allowed 2 to 100 replications", robustReps)
 	}
 	for _, id := range []string{"oreec", "oslo-medtech", "cwn"} {
 		if !hasNetwork(base, id) {
@@ -74,11 +88,26 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return failure(err)
 	}
+	if robust > 0 {
+		var rbar *progress.Bar
+		if !c.Bool("quiet") {
+			rbar = progress.New(stderr, "robust")
+		}
+		opts := &sim.ExecOptions{Workers: c.Int("workers")}
+		rp.robust, err = sim.RunRobust(c.Context, base, robust, robustReps, seed, opts, rbar.Update)
+		rbar.Done()
+		if err != nil {
+			return failure(err)
+		}
+	}
 	m, err := report.NewManifest("reproduce", source, base, seed, c.StringSlice("set"))
 	if err != nil {
 		return failure(err)
 	}
 	m.Files = []string{"claims.csv", "report.md", "steps.csv", "firms.csv", "entries.csv", "compare.csv"}
+	if rp.robust != nil {
+		m.Files = append(m.Files, "robust.csv")
+	}
 	err = atomicdir.Write(out, c.Bool("force"), func(tmp string) error { return rp.write(tmp, m, reps) })
 	if err != nil {
 		return failure(err)
@@ -107,6 +136,7 @@ type Reproduction struct {
 	entries [][]string
 	doses   []CompareRow
 	base    *scenarios.Scenario
+	robust  *sim.Robustness // nil unless --robust
 }
 
 // Reproduce runs the claim scenarios and the dose-response scenarios.
@@ -194,6 +224,12 @@ func (rp *Reproduction) write(dir string, m *report.Manifest, reps int) error {
 		{"compare.csv", func(w io.Writer) error { return writeCompare(w, rp.doses) }},
 		{"manifest.json", m.Write},
 	}
+	if rp.robust != nil {
+		files = append(files, struct {
+			name  string
+			write func(io.Writer) error
+		}{"robust.csv", rp.writeRobust})
+	}
 	for _, f := range files {
 		if err := atomicdir.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
@@ -224,30 +260,48 @@ func writeTable(w io.Writer, header []string, rows [][]string) error {
 }
 
 func (rp *Reproduction) writeClaims(w io.Writer) error {
-	return report.WriteRows(w, []string{"claim", "section", "measure", "effect", "ci_low", "ci_high", "holds"},
-		func(emit func([]string) error) error {
-			for _, c := range rp.Claims {
-				if err := emit([]string{strconv.Itoa(c.ID) + ". " + c.Text, c.Section, c.Measure,
-					report.Num(c.Effect.Mean), report.Num(c.Effect.Low), report.Num(c.Effect.High), strconv.FormatBool(c.Holds)}); err != nil {
-					return err
-				}
+	header := []string{"claim", "section", "measure", "effect", "ci_low", "ci_high", "holds",
+		"control", "control_effect", "control_ci_low", "control_ci_high", "verdict"}
+	return report.WriteRows(w, header, func(emit func([]string) error) error {
+		for _, c := range rp.Claims {
+			if err := emit([]string{strconv.Itoa(c.ID) + ". " + c.Text, c.Section, c.Measure,
+				report.Num(c.Effect.Mean), report.Num(c.Effect.Low), report.Num(c.Effect.High), strconv.FormatBool(c.Holds),
+				c.Control, report.Num(c.ControlEffect.Mean), report.Num(c.ControlEffect.Low), report.Num(c.ControlEffect.High),
+				c.Verdict}); err != nil {
+				return err
 			}
-			return nil
-		})
+		}
+		return nil
+	})
 }
 
-func verdict(c sim.Claim) string {
-	if c.Holds {
-		return "holds"
+// robustVerdicts are robust.csv's verdict columns, in order.
+var robustVerdicts = []string{sim.ClaimReproduced, sim.ClaimBuiltIn, sim.ClaimInput, sim.ClaimInconclusive, sim.ClaimContradicted}
+
+func (rp *Reproduction) writeRobust(w io.Writer) error {
+	header := []string{"claim", "points"}
+	for _, v := range robustVerdicts {
+		header = append(header, "share_"+strings.ReplaceAll(v, " ", "_"))
 	}
-	return "does not hold"
+	return report.WriteRows(w, header, func(emit func([]string) error) error {
+		for _, c := range rp.Claims {
+			row := []string{strconv.Itoa(c.ID) + ". " + c.Text, strconv.Itoa(rp.robust.Points)}
+			for _, v := range robustVerdicts {
+				row = append(row, report.Num(rp.robust.Share(c.ID, v)))
+			}
+			if err := emit(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func printClaims(w io.Writer, claims []sim.Claim) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "claim\tthesis\teffect [95% CI]\tverdict")
+	fmt.Fprintln(tw, "claim\tthesis\teffect [95% CI]\tcontrol\tcontrol effect [95% CI]\tverdict")
 	for _, c := range claims {
-		fmt.Fprintf(tw, "%d. %s\t%s\t%s\t%s\n", c.ID, c.Text, c.Section, effectText(c.Effect), verdict(c))
+		fmt.Fprintf(tw, "%d. %s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Text, c.Section, effectText(c.Effect), controlName(c), effectText(c.ControlEffect), c.Verdict)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nMeasures:")
@@ -256,7 +310,18 @@ func printClaims(w io.Writer, claims []sim.Claim) {
 	}
 }
 
+// controlName is the control's short name for tables.
+func controlName(c sim.Claim) string {
+	if c.Input {
+		return "none (input)"
+	}
+	return c.Control
+}
+
 func effectText(iv sim.Interval) string {
+	if math.IsNaN(iv.Mean) {
+		return "NA"
+	}
 	if math.IsNaN(iv.Low) {
 		return fmt.Sprintf("%.4f", iv.Mean)
 	}
@@ -266,17 +331,52 @@ func effectText(iv sim.Interval) string {
 func (rp *Reproduction) writeReport(w io.Writer, m *report.Manifest, reps int, figs []plots.Figure) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# rinsim: the thesis's claims on model output\n\n")
-	fmt.Fprintf(&b, "Scenario `%s` (SHA-256 `%.12s`), master seed %d, %d replications per scenario with common random numbers; rinsim %s (commit %s). ",
-		m.Scenario, m.ScenarioHash, m.Seed, reps, m.Version, m.Commit)
-	fmt.Fprintf(&b, "Each claim of ../shared/MODEL-BRIEF.md, section 5, is measured on the runs; it holds when the 95 %% interval of the effect lies above zero. Verdicts are computed, never written in.\n\n")
-	fmt.Fprintf(&b, "| claim | thesis section | measure | effect [95%% CI] | verdict |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "Scenario `%s` (SHA-256 `%.12s`), master seed %d, %d replications per run with common random numbers; rinsim %s (commit %s, %s).\n\n",
+		m.Scenario, m.ScenarioHash, m.Seed, reps, m.Version, m.Commit, m.GoVersion)
+	fmt.Fprintf(&b, "Regenerate: `%s`; redraw the figures: `rinsim plot DIR`.\n\n", m.CommandLine)
+	b.WriteString("The claims are those the master thesis makes about the three networks (see References). Each is measured on the " +
+		"runs as a paired effect with its 95 % t interval. It **holds** when the interval lies above zero. Each claim is measured " +
+		"again in its **negative control**, the same runs without the mechanism the thesis credits for it. Verdicts: " +
+		"**reproduced** (holds, and does not hold in its control); **built-in** (holds in its control too, so the model assumes " +
+		"it rather than explains it); **calibration input** (the claim restates inputs of the scenario); **inconclusive** " +
+		"(the interval contains zero); **contradicted** (the interval lies below zero). Verdicts are computed, never written in.\n\n")
+	b.WriteString("| claim | thesis section | effect [95% CI] | control | control effect [95% CI] | verdict |\n|---|---|---|---|---|---|\n")
 	for _, c := range rp.Claims {
-		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s | %s |\n", c.ID, c.Text, c.Section, c.Measure, effectText(c.Effect), verdict(c))
+		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s | %s | %s |\n", c.ID, c.Text, c.Section, effectText(c.Effect), controlName(c), effectText(c.ControlEffect), c.Verdict)
 	}
-	fmt.Fprintf(&b, "\nReplication r uses seed `RepSeed(%d, r)` in every scenario (manifest.json has every parameter). Regenerate: `rinsim reproduce --reps %d --seed %d`; redraw the figures: `rinsim plot DIR`.\n\n## Figures\n\n", m.Seed, reps, m.Seed)
+	b.WriteString("\n## Measures\n\n")
+	for _, c := range rp.Claims {
+		fmt.Fprintf(&b, "%d. %s\n", c.ID, c.Measure)
+	}
+	if rp.robust != nil {
+		fmt.Fprintf(&b, "\n## Robustness\n\nEvery claim rerun at %d Latin-hypercube points within +-%.0f %% of the calibrated values of the %d invented parameters (robust.csv): share of points with each verdict.\n\n",
+			rp.robust.Points, 100*sim.RobustSpread, len(sim.InventedParams(rp.base)))
+		b.WriteString("| claim | " + strings.Join(robustVerdicts, " | ") + " |\n|---|" + strings.Repeat("---|", len(robustVerdicts)) + "\n")
+		for _, c := range rp.Claims {
+			fmt.Fprintf(&b, "| %d. %s |", c.ID, c.Text)
+			for _, v := range robustVerdicts {
+				fmt.Fprintf(&b, " %.2f |", rp.robust.Share(c.ID, v))
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("\n## Negative controls\n\n")
+	for _, ctl := range sim.ClaimControls() {
+		fmt.Fprintf(&b, "- `%s`: %s\n", ctl[0], ctl[1])
+	}
+	fmt.Fprintf(&b, "\n## Seeds\n\nEvery run of replication r uses the same seed in every scenario (common random numbers):\n\n| replication | seed |\n|---|---|\n")
+	for r := range reps {
+		fmt.Fprintf(&b, "| %d | %d |\n", r, sim.RepSeed(m.Seed, r))
+	}
+	if len(m.Overrides) > 0 {
+		fmt.Fprintf(&b, "\nOverrides of the scenario: `%s`.\n", strings.Join(m.Overrides, "`, `"))
+	}
+	b.WriteString("\nmanifest.json holds every parameter of the scenario.\n\n## Figures\n\n")
 	for _, f := range figs {
 		fmt.Fprintf(&b, "### %s\n\n![%s](%s.png)\n\n", f.Title, f.Title, f.Name)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	return report.WriteReferences(w, report.RefThesis, report.RefUppsala, report.RefUppsala2009, report.RefODD, report.RefCRN, report.RefStudentT, report.RefOkabeIto)
 }

@@ -39,6 +39,7 @@ const (
 	RefThesis       = "thesis"
 	RefODD          = "odd"
 	RefUppsala      = "uppsala"
+	RefUppsala2009  = "uppsala-2009"
 	RefMorris       = "morris"
 	RefCampolongo   = "campolongo"
 	RefSaltelli     = "saltelli"
@@ -73,6 +74,8 @@ var references = map[string]string{
 		"replication, and structural realism. *Journal of Artificial Societies and Social Simulation*, 23(2), 7.",
 	RefUppsala: "Johanson, J., & Vahlne, J.-E. (1977). The internationalization process of the firm: a model of knowledge " +
 		"development and increasing foreign market commitments. *Journal of International Business Studies*, 8(1), 23-32.",
+	RefUppsala2009: "Johanson, J., & Vahlne, J.-E. (2009). The Uppsala internationalization process model revisited: from " +
+		"liability of foreignness to liability of outsidership. *Journal of International Business Studies*, 40(9), 1411-1431.",
 	RefMorris: "Morris, M. D. (1991). Factorial sampling plans for preliminary computational experiments. " +
 		"*Technometrics*, 33(2), 161-174.",
 	RefCampolongo: "Campolongo, F., Cariboni, J., & Saltelli, A. (2007). An effective screening design for sensitivity " +

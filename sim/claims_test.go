@@ -1,0 +1,64 @@
+package sim
+
+import (
+	"math"
+	"testing"
+)
+
+func TestClaimVerdict(t *testing.T) {
+	iv := func(lo, hi float64) Interval { return Interval{Mean: (lo + hi) / 2, Low: lo, High: hi} }
+	none := Interval{Mean: math.NaN(), Low: math.NaN(), High: math.NaN()}
+	tests := []struct {
+		name            string
+		effect, control Interval
+		input           bool
+		want            string
+	}{
+		{"holds, control does not", iv(0.1, 0.2), iv(-0.1, 0.1), false, ClaimReproduced},
+		{"holds, control contradicts", iv(0.1, 0.2), iv(-0.2, -0.1), false, ClaimReproduced},
+		{"holds in its control too", iv(0.1, 0.2), iv(0.05, 0.15), false, ClaimBuiltIn},
+		{"interval contains zero", iv(-0.1, 0.2), iv(-0.1, 0.1), false, ClaimInconclusive},
+		{"interval below zero", iv(-0.3, -0.1), iv(-0.1, 0.1), false, ClaimContradicted},
+		{"restates an input", iv(1, 1), none, true, ClaimInput},
+		{"an input that fails is not excused", iv(-0.3, -0.1), none, true, ClaimContradicted},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Claim{Effect: tc.effect, ControlEffect: tc.control, Input: tc.input,
+				Holds: tc.effect.Low > 0, ControlHolds: tc.control.Low > 0}
+			if got := c.verdict(); got != tc.want {
+				t.Errorf("verdict %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestInventedParams(t *testing.T) {
+	s := thesisScenario(t)
+	keys := map[string]bool{}
+	for _, p := range InventedParams(s) {
+		keys[p.Key] = true
+	}
+	for _, k := range []string{"firm.step_rate", "channel.info.learning", "public.embassy_attention", "archetype.novice.propensity",
+		"market.germany.psychic_distance", "network.cwn.stream.arena.nok_per_year", "funding.nok_per_fte"} {
+		if !keys[k] {
+			t.Errorf("%s is assumed but not among the invented parameters", k)
+		}
+	}
+	for _, k := range []string{"funding.scale", "network.cwn.funding_scale", "network.cwn.members", "network.oslo-medtech.ambition_share",
+		"network.cwn.outreach_share", "channel.info.funding_nok"} {
+		if keys[k] {
+			t.Errorf("%s is a lever, a thesis number or zero, yet among the invented parameters", k)
+		}
+	}
+	for _, f := range RobustFactors(s, RobustSpread) {
+		p, err := s.Param(f.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := p.Value()
+		if f.Lo > v || f.Hi < v || f.Lo < p.Min || f.Hi > p.Max || f.Hi-f.Lo > 0.4*math.Abs(v)+1e-9 {
+			t.Errorf("%s = %v: range [%v, %v] is not +-20 %% within [%v, %v]", f.Key, v, f.Lo, f.Hi, p.Min, p.Max)
+		}
+	}
+}
