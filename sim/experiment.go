@@ -2,8 +2,10 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 
 	"golang.org/x/sync/errgroup"
 
@@ -99,6 +101,17 @@ type ExecOptions struct {
 	Progress func(done, total int)
 }
 
+// ErrInternal marks a bug: a panic in a run, turned into an error so that
+// the command exits with its own code instead of crashing.
+var ErrInternal = errors.New("internal error (a bug in rinsim; please report it)")
+
+// recoverInternal turns a panic of the calling goroutine into *err.
+func recoverInternal(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v\n%s", ErrInternal, r, debug.Stack())
+	}
+}
+
 // Execute runs jobs in parallel and calls emit once per job, in the order of
 // jobs, whatever the number of workers: outputs written by emit are
 // identical for any worker count. At most a few jobs per worker are held in
@@ -153,8 +166,9 @@ func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jo
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		g.Go(func() error {
+		g.Go(func() (err error) {
 			defer func() { <-pool }()
+			defer recoverInternal(&err)
 			res, err := Run(ctx, scns[j.Point], j.Seed, nil)
 			if err != nil {
 				return err

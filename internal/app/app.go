@@ -7,17 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/sim"
 )
 
 // Exit codes (README, "Exit codes").
 const (
 	ExitOK          = 0
 	ExitFailure     = 1 // the run failed: I/O error, internal error
-	ExitUsage       = 2 // bad command line, scenario or parameter
+	ExitUsage       = 2 // bad command line, scenario or parameter, or a limit exceeded
+	ExitInternal    = 3 // a bug in rinsim (a recovered panic): please report it
 	ExitInterrupted = 130
 )
 
@@ -36,7 +39,8 @@ func failure(err error) error {
 }
 
 // ExitCode maps an error from Execute to the process exit code: nil is 0,
-// an interruption 130, a runtime failure 1, anything else (bad input) 2.
+// an interruption 130, a bug 3, a runtime failure 1, anything else (bad
+// input) 2.
 func ExitCode(err error) int {
 	var rt runtimeError
 	switch {
@@ -44,6 +48,8 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupted
+	case errors.Is(err, sim.ErrInternal):
+		return ExitInternal
 	case errors.As(err, &rt):
 		return ExitFailure
 	}
@@ -52,11 +58,18 @@ func ExitCode(err error) int {
 
 // Execute runs the rinsim command line args (args[0] is the program name).
 // Flags may come before or after a command's positional arguments.
-func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v\n%s", sim.ErrInternal, r, debug.Stack())
+		}
+	}()
 	app := &cli.App{
 		Name:  "rinsim",
 		Usage: "agent-based simulation of how regional innovation networks help SMEs enter foreign markets",
-		Description: "Exit codes: 0 success, 1 runtime failure, 2 usage or input error, 130 interrupted.\n" +
+		Description: "Exit codes: 0 success, 1 runtime failure (I/O), 2 usage or input error or a limit exceeded,\n" +
+			"3 internal error (a bug), 130 interrupted. Go's own fatal errors exit 2; the limits (README) are\n" +
+			"checked up front so that they do not happen.\n" +
 			"Example: rinsim run --scenario thesis --seed 7 --set funding.scale=1.5",
 		Version:                   report.Version + " (" + report.Commit() + ")",
 		Writer:                    stdout,
@@ -68,7 +81,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), validateCommand(stdout, stderr), generateCommand(stderr),
 			plotCommand(stdout, stderr), serveCommand(stderr), scenariosCommand(stdout), versionCommand(stdout)},
 	}
-	args, err := normalizeArgs(app.Commands, args)
+	args, err = normalizeArgs(app.Commands, args)
 	if err != nil {
 		return err
 	}

@@ -196,6 +196,11 @@ func checkCommon(c *cli.Context) error {
 	if hasFlag(c, "workers") && c.Int("workers") < 0 {
 		return fmt.Errorf("--workers %d: want 0 (one per CPU) or more", c.Int("workers"))
 	}
+	if hasFlag(c, "workers") {
+		if err := checkWorkers(c.Int("workers")); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

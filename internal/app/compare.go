@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,6 +95,9 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if c.Int("reps") < 2 {
 		return fmt.Errorf("--reps %d: need at least 2 replications for an interval", c.Int("reps"))
 	}
+	if err := checkRuns(len(points), c.Int("reps"), "--scenarios"); err != nil {
+		return err
+	}
 	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: c.Uint64("seed")}
 	out := c.String("out")
 	if out == "" {
@@ -166,7 +170,21 @@ func provenance(c *cli.Context, source string, base *scenarios.Scenario, d *sim.
 // runExperiment runs cfg and sorts its errors: design and directory
 // problems are input errors; failures during the runs are runtime errors.
 func runExperiment(c *cli.Context, cfg *experiment.Config) (int, error) {
-	if _, err := cfg.Design.Scenarios(); err != nil {
+	scns, err := cfg.Design.Scenarios()
+	if err != nil {
+		return 0, err
+	}
+	largest := scns[0]
+	for _, s := range scns {
+		if population(s) > population(largest) {
+			largest = s
+		}
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if err := checkPopulation(largest, min(workers, len(scns)*cfg.Design.Reps)); err != nil {
 		return 0, err
 	}
 	n, err := experiment.Run(c.Context, cfg)

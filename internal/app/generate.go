@@ -35,7 +35,7 @@ func generateCommand(stderr io.Writer) *cli.Command {
 			sets := append([]string{}, c.StringSlice("set")...)
 			sets = append(sets, "synthetic.smes="+strconv.Itoa(c.Int("smes")), "synthetic.networks="+strconv.Itoa(c.Int("networks")),
 				"synthetic.seed="+strconv.FormatUint(c.Uint64("seed"), 10))
-			s, _, err := loadScenario(c.String("scenario"), sets)
+			s, _, err := resolveScenario(c.String("scenario"), sets, false)
 			if err != nil {
 				return err
 			}

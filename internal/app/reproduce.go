@@ -62,6 +62,9 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if robustReps < 2 || robustReps > 100 {
 		return fmt.Errorf("--robust-reps %d: allowed 2 to 100 replications", robustReps)
 	}
+	if err := checkRuns(len(sim.ClaimScenarios(base))+3*len(base.Networks), reps, "--reps"); err != nil {
+		return err
+	}
 	for _, id := range []string{"oreec", "oslo-medtech", "cwn"} {
 		if !hasNetwork(base, id) {
 			return fmt.Errorf("reproduce: scenario %s has no network %q; the claims are about the thesis networks", base.Name, id)

@@ -57,6 +57,9 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	seed := c.Uint64("seed")
+	if err := checkPopulation(s, 1); err != nil {
+		return err
+	}
 	perFirm, err := perFirmOutput(c.String("per-firm"), s)
 	if err != nil {
 		return err
@@ -141,6 +144,12 @@ func outLabel(source string, s *scenarios.Scenario) string {
 // loadScenario resolves a name or file and applies --set overrides, then
 // validates the result. Every error here is bad input (exit code 2).
 func loadScenario(nameOrFile string, sets []string) (*scenarios.Scenario, string, error) {
+	return resolveScenario(nameOrFile, sets, true)
+}
+
+// resolveScenario is loadScenario; with run false, a synthetic population
+// is checked only for what generating it takes, not for running it.
+func resolveScenario(nameOrFile string, sets []string, run bool) (*scenarios.Scenario, string, error) {
 	s, err := scenarios.Load(nameOrFile)
 	if err != nil {
 		return nil, "", err
@@ -150,7 +159,13 @@ func loadScenario(nameOrFile string, sets []string) (*scenarios.Scenario, string
 	if len(sets) > 0 {
 		file += " after --set"
 	}
-	if err := s.Resolve(sets, file); err != nil {
+	if err := s.SetAll(sets); err != nil {
+		return nil, "", err
+	}
+	if err := checkSynthetic(s, run); err != nil {
+		return nil, "", err
+	}
+	if err := s.Resolve(nil, file); err != nil {
 		return nil, "", err
 	}
 	return s, source, nil

@@ -130,6 +130,16 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	k := len(sp.factors)
+	perN := k + 1 // Morris: a trajectory has k+1 points
+	if sp.method == "sobol" {
+		perN = k + 2
+		if sp.second {
+			perN = 2*k + 2
+		}
+	}
+	if err := checkRuns(product([]int{sp.n, perN}, maxPoints), sp.reps, "--n"); err != nil {
+		return err
+	}
 	if sp.method == "morris" {
 		sp.unit = sim.MorrisDesign(k, sp.n, sp.levels, sp.seed)
 	} else {

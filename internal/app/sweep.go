@@ -63,6 +63,18 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	if c.Int("reps") < 1 {
 		return fmt.Errorf("--reps %d: need at least 1", c.Int("reps"))
 	}
+	if lhs > 0 {
+		err = checkRuns(lhs, c.Int("reps"), "--lhs")
+	} else {
+		var ns []int
+		for _, f := range factors {
+			ns = append(ns, f.N)
+		}
+		err = checkRuns(product(ns, maxPoints), c.Int("reps"), "--param (grid)")
+	}
+	if err != nil {
+		return err
+	}
 	shard, err := experiment.ParseShard(c.String("shard"))
 	if err != nil {
 		return err

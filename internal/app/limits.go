@@ -1,0 +1,134 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/rinsim/rinsim/scenarios"
+)
+
+// Limits checked before anything large is allocated (README, "Limits"), so
+// that a typo such as --reps 9e18 is refused at once with exit code 2
+// instead of dying of "out of memory" a minute later.
+const (
+	maxPoints = 1_000_000  // design points of a sweep, comparison or sensitivity analysis
+	maxRuns   = 10_000_000 // design points x replications
+)
+
+// Estimated memory of one run, measured with /usr/bin/time on `rinsim run`
+// (peak RSS 56 MB for 100,000 firms and 339 MB for 1,000,000 in 100
+// networks; 2.1 GB and growing for 100,000 networks); rounded up, since it
+// only has to catch what cannot fit.
+const (
+	bytesPerFirm    = 400
+	bytesPerNetwork = 32 << 10 // its streams, channel state and per-step rows
+	bytesBase       = 64 << 20
+)
+
+// maxWorkers is the largest --workers: more goroutines than a few per CPU
+// only add memory.
+func maxWorkers() int { return max(64, 8*runtime.NumCPU()) }
+
+func checkWorkers(w int) error {
+	if w > maxWorkers() {
+		return fmt.Errorf("--workers %d: at most %d (8 per CPU, at least 64) on this machine", w, maxWorkers())
+	}
+	return nil
+}
+
+// checkRuns refuses designs above maxPoints points or maxRuns runs; flag
+// names what sets the number of points.
+func checkRuns(points, reps int, flag string) error {
+	if points > maxPoints {
+		return fmt.Errorf("%s: %d design points, at most %d", flag, points, maxPoints)
+	}
+	if reps > maxRuns || points*reps > maxRuns {
+		return fmt.Errorf("--reps %d: %d design points x %d replications is over the limit of %d runs", reps, points, reps, maxRuns)
+	}
+	return nil
+}
+
+// product multiplies ns, stopping at limit+1 so that it cannot overflow.
+func product(ns []int, limit int) int {
+	p := 1
+	for _, n := range ns {
+		if n > 0 && p > limit/n {
+			return limit + 1
+		}
+		p *= n
+	}
+	return p
+}
+
+// population is the number of firms of one run of s.
+func population(s *scenarios.Scenario) int {
+	n := 0
+	for _, nw := range s.Networks {
+		n += nw.Members + nw.NonMembers
+	}
+	return n
+}
+
+// checkSynthetic refuses a synthetic population that would not fit in
+// memory, before Expand generates it: its networks, and with run its firms.
+func checkSynthetic(s *scenarios.Scenario, run bool) error {
+	sy := s.Synthetic
+	if sy.SMEs == 0 {
+		return nil
+	}
+	need := float64(sy.Networks)*bytesPerNetwork + bytesBase
+	what := fmt.Sprintf("synthetic.networks = %d", sy.Networks)
+	if run {
+		need += float64(sy.SMEs) * bytesPerFirm
+		what = fmt.Sprintf("synthetic.smes = %d firms in synthetic.networks = %d", sy.SMEs, sy.Networks)
+	}
+	return checkMemory(need, what)
+}
+
+// checkPopulation refuses runs of s whose estimated peak memory, times the
+// concurrent runs, exceeds the machine's memory.
+func checkPopulation(s *scenarios.Scenario, concurrent int) error {
+	perRun := float64(population(s))*bytesPerFirm + float64(len(s.Networks))*bytesPerNetwork
+	what := fmt.Sprintf("scenario %s: %d firms in %d networks", s.Name, population(s), len(s.Networks))
+	if concurrent > 1 {
+		what += fmt.Sprintf(", %d runs at once (--workers)", concurrent)
+	}
+	return checkMemory(perRun*float64(concurrent)+bytesBase, what)
+}
+
+func checkMemory(need float64, what string) error {
+	have := machineMemory()
+	if have == 0 || need <= float64(have) {
+		return nil
+	}
+	return fmt.Errorf("%s: needs about %s of memory, more than this machine's %s; lower the population (network.ID.members, synthetic.smes, synthetic.networks) or --workers",
+		what, gib(need), gib(float64(have)))
+}
+
+func gib(b float64) string {
+	return strconv.FormatFloat(math.Ceil(b/(1<<30)*10)/10, 'f', -1, 64) + " GiB"
+}
+
+// machineMemory is the memory this process may use: the smaller of the
+// physical memory and a cgroup limit, 0 if unknown (not Linux).
+func machineMemory() uint64 {
+	var total uint64
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+				kb, _ := strconv.ParseUint(f[1], 10, 64)
+				total = kb << 10
+			}
+		}
+	}
+	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+		if lim, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil && lim > 0 && (total == 0 || lim < total) {
+			total = lim
+		}
+	}
+	return total
+}
