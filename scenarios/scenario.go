@@ -7,7 +7,8 @@ package scenarios
 //	min, max: the allowed closed range, checked by Validate
 //	doc:   one line of meaning and source (thesis section or literature)
 //
-// Thesis sections are cited as "T3.5" (section 3.5 of ../shared/seed/thesis.txt).
+// Thesis sections are cited as "T3.5" (section 3.5 of the master thesis; full
+// reference in docs/ODD.md).
 // Values marked "assumed" have no number in the thesis; they are calibrated
 // so that the thesis's qualitative facts hold and are exposed for sensitivity
 // analysis.
