@@ -14,4 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 /tmp/rinsim-gallery plot "$tmp/sobol" >/dev/null
 cp "$tmp"/reproduce/fig*.png "$tmp"/sweep/fig7a*.png "$tmp"/sobol/fig7b*.png docs/img/
 cp "$tmp/reproduce/claims.csv" docs/img/claims.csv
+cp "$tmp/reproduce/claims.md" docs/img/claims.md
+# Splice the claims table into the README between its markers.
+awk -v table=docs/img/claims.md '
+  /^<!-- claims table: docs\/gallery.sh -->$/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+  /^<!-- end of claims table -->$/ { skip = 0 }
+  !skip { print }' README.md > README.md.tmp && mv README.md.tmp README.md
 echo "gallery written to docs/img/"

@@ -107,7 +107,7 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return failure(err)
 	}
-	m.Files = []string{"claims.csv", "report.md", "steps.csv", "firms.csv", "entries.csv", "compare.csv"}
+	m.Files = []string{"claims.csv", "claims.md", "report.md", "steps.csv", "firms.csv", "entries.csv", "compare.csv"}
 	if rp.robust != nil {
 		m.Files = append(m.Files, "robust.csv")
 	}
@@ -217,6 +217,7 @@ func (rp *Reproduction) write(dir string, m *report.Manifest, reps int) error {
 		write func(io.Writer) error
 	}{
 		{"claims.csv", rp.writeClaims},
+		{"claims.md", func(w io.Writer) error { _, err := io.WriteString(w, ClaimsTable(claimRows(rp.Claims))); return err }},
 		{"steps.csv", func(w io.Writer) error {
 			return writeTable(w, append([]string{"rep", "seed"}, report.StepsHeader(rp.base.Stages)...), rp.steps)
 		}},
@@ -262,20 +263,54 @@ func writeTable(w io.Writer, header []string, rows [][]string) error {
 	})
 }
 
+// claimsHeader is claims.csv's header.
+var claimsHeader = []string{"claim", "section", "measure", "effect", "ci_low", "ci_high", "holds",
+	"control", "control_effect", "control_ci_low", "control_ci_high", "verdict"}
+
+// claimRows are claims.csv's rows.
+func claimRows(claims []sim.Claim) [][]string {
+	rows := make([][]string, len(claims))
+	for k, c := range claims {
+		rows[k] = []string{strconv.Itoa(c.ID) + ". " + c.Text, c.Section, c.Measure,
+			report.Num(c.Effect.Mean), report.Num(c.Effect.Low), report.Num(c.Effect.High), strconv.FormatBool(c.Holds),
+			controlName(c), report.Num(c.ControlEffect.Mean), report.Num(c.ControlEffect.Low), report.Num(c.ControlEffect.High),
+			c.Verdict}
+	}
+	return rows
+}
+
 func (rp *Reproduction) writeClaims(w io.Writer) error {
-	header := []string{"claim", "section", "measure", "effect", "ci_low", "ci_high", "holds",
-		"control", "control_effect", "control_ci_low", "control_ci_high", "verdict"}
-	return report.WriteRows(w, header, func(emit func([]string) error) error {
-		for _, c := range rp.Claims {
-			if err := emit([]string{strconv.Itoa(c.ID) + ". " + c.Text, c.Section, c.Measure,
-				report.Num(c.Effect.Mean), report.Num(c.Effect.Low), report.Num(c.Effect.High), strconv.FormatBool(c.Holds),
-				c.Control, report.Num(c.ControlEffect.Mean), report.Num(c.ControlEffect.Low), report.Num(c.ControlEffect.High),
-				c.Verdict}); err != nil {
-				return err
-			}
+	return writeTable(w, claimsHeader, claimRows(rp.Claims))
+}
+
+// ClaimsTable renders rows of claims.csv as the Markdown table that
+// report.md and the README show, so the two cannot differ.
+func ClaimsTable(rows [][]string) string {
+	var b strings.Builder
+	b.WriteString("| claim | thesis section | effect [95 % CI] | negative control | control effect [95 % CI] | verdict |\n|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r[0], r[1], csvInterval(r[3], r[4], r[5]), r[7], csvInterval(r[8], r[9], r[10]), r[11])
+	}
+	return b.String()
+}
+
+// csvInterval formats an effect and its interval from CSV fields with three
+// significant digits.
+func csvInterval(mean, lo, hi string) string {
+	f := func(s string) string {
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(x) {
+			return "NA"
 		}
-		return nil
-	})
+		return strconv.FormatFloat(x, 'g', 3, 64)
+	}
+	if f(mean) == "NA" {
+		return "NA"
+	}
+	if f(lo) == "NA" {
+		return f(mean)
+	}
+	return fmt.Sprintf("%s [%s, %s]", f(mean), f(lo), f(hi))
 }
 
 // robustVerdicts are robust.csv's verdict columns, in order.
@@ -316,7 +351,7 @@ func printClaims(w io.Writer, claims []sim.Claim) {
 // controlName is the control's short name for tables.
 func controlName(c sim.Claim) string {
 	if c.Input {
-		return "none (input)"
+		return "none (restates inputs)"
 	}
 	return c.Control
 }
@@ -343,10 +378,7 @@ func (rp *Reproduction) writeReport(w io.Writer, m *report.Manifest, reps int, f
 		"**reproduced** (holds, and does not hold in its control); **built-in** (holds in its control too, so the model assumes " +
 		"it rather than explains it); **calibration input** (the claim restates inputs of the scenario); **inconclusive** " +
 		"(the interval contains zero); **contradicted** (the interval lies below zero). Verdicts are computed, never written in.\n\n")
-	b.WriteString("| claim | thesis section | effect [95% CI] | control | control effect [95% CI] | verdict |\n|---|---|---|---|---|---|\n")
-	for _, c := range rp.Claims {
-		fmt.Fprintf(&b, "| %d. %s | %s | %s | %s | %s | %s |\n", c.ID, c.Text, c.Section, effectText(c.Effect), controlName(c), effectText(c.ControlEffect), c.Verdict)
-	}
+	b.WriteString(ClaimsTable(claimRows(rp.Claims)))
 	b.WriteString("\n## Measures\n\n")
 	for _, c := range rp.Claims {
 		fmt.Fprintf(&b, "%d. %s\n", c.ID, c.Measure)

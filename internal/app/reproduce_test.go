@@ -126,3 +126,26 @@ func TestPlotBadInput(t *testing.T) {
 		t.Errorf("plot of an empty folder: exit %d: %s", code, stderr)
 	}
 }
+
+// TestREADMEClaimsTable: the README's claims table is the one rendered from
+// docs/img/claims.csv, the output of `rinsim reproduce` that docs/gallery.sh
+// copies there, so the README cannot say what the tool does not.
+func TestREADMEClaimsTable(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := report.ReadCSV(filepath.Join("..", "..", "docs", "img", "claims.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start, end = "<!-- claims table: docs/gallery.sh -->\n", "<!-- end of claims table -->"
+	text := string(readme)
+	i, j := strings.Index(text, start), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("README lacks the claims table markers %q ... %q", start, end)
+	}
+	if got, want := text[i+len(start):j], ClaimsTable(rows); got != want {
+		t.Errorf("README claims table differs from docs/img/claims.csv (run docs/gallery.sh):\n got:\n%s\nwant:\n%s", got, want)
+	}
+}
