@@ -334,7 +334,11 @@ func ContactsBySource(firms *Table) Figure {
 		}
 	}
 	sort.Strings(types)
-	f := Figure{Name: "fig4-contacts-by-source", Kind: Bars, Categories: types,
+	labels := make([]string, len(types))
+	for i, ty := range types {
+		labels[i] = strings.ReplaceAll(ty, "_", " ")
+	}
+	f := Figure{Name: "fig4-contacts-by-source", Kind: Bars, Categories: labels,
 		Title:  "Foreign contacts by source and firm type (thesis Figure 6)",
 		XLabel: "firm type (interviewed firm archetype)", YLabel: "contacts per firm over the run"}
 	for _, g := range groups {
@@ -347,7 +351,9 @@ func ContactsBySource(firms *Table) Figure {
 				}
 				x := 0.0
 				for _, c := range g.cols {
-					x += num(r[firms.Col(c)])
+					if ci := firms.Col(c); ci >= 0 { // older outputs lack newer sources
+						x += num(r[ci])
+					}
 				}
 				v = append(v, x)
 			}

@@ -221,11 +221,16 @@ func (f Figure) plot(l *layout) (*plot.Plot, error) {
 }
 
 func (f Figure) addXY(p *plot.Plot) error {
+	dodge := f.dodge()
 	for k, s := range f.Series {
 		if s.Len() == 0 {
 			continue
 		}
 		lk := s.look(k)
+		var to adder = p
+		if d := dodge(k); d != 0 {
+			to = &dodgingPlot{p, d} // series k's line, markers and error bars move sideways together
+		}
 		var thumbs []plot.Thumbnailer
 		if s.Dots {
 			sc, err := plotter.NewScatter(s)
@@ -233,7 +238,7 @@ func (f Figure) addXY(p *plot.Plot) error {
 				return err
 			}
 			sc.Color, sc.Shape, sc.Radius = lk.Colour, draw.CircleGlyph{}, vg.Points(1.5)
-			p.Add(sc)
+			to.Add(sc)
 			p.Legend.Add(s.Name, sc)
 			continue
 		}
@@ -244,7 +249,7 @@ func (f Figure) addXY(p *plot.Plot) error {
 			}
 			band.Color = translucent(lk.Colour, 0x40)
 			band.LineStyle.Width = 0
-			p.Add(band)
+			to.Add(band)
 			thumbs = append(thumbs, band)
 		}
 		if f.Kind != Scatter {
@@ -254,7 +259,7 @@ func (f Figure) addXY(p *plot.Plot) error {
 			}
 			line.Color, line.Width = lk.Colour, vg.Points(1.8)
 			line.Dashes = dashes(lk.Style)
-			p.Add(line)
+			to.Add(line)
 			thumbs = append(thumbs, line)
 		}
 		if f.Kind != Lines {
@@ -263,7 +268,7 @@ func (f Figure) addXY(p *plot.Plot) error {
 				return err
 			}
 			sc.Color, sc.Shape, sc.Radius = lk.Colour, shape(lk.Style), vg.Points(3)
-			p.Add(sc)
+			to.Add(sc)
 			thumbs = append(thumbs, sc)
 		}
 		if f.Kind != Lines && s.hasInterval() {
@@ -272,7 +277,7 @@ func (f Figure) addXY(p *plot.Plot) error {
 				return err
 			}
 			eb.Color = lk.Colour
-			p.Add(eb)
+			to.Add(eb)
 		}
 		if f.Kind == Scatter && s.hasXInterval() {
 			eb, err := plotter.NewXErrorBars(s)
@@ -280,10 +285,10 @@ func (f Figure) addXY(p *plot.Plot) error {
 				return err
 			}
 			eb.Color = lk.Colour
-			p.Add(eb)
+			to.Add(eb)
 		}
 		if len(s.Labels) == s.Len() {
-			if err := addLabels(p, s); err != nil {
+			if err := addLabels(to, s); err != nil {
 				return err
 			}
 		}
@@ -292,9 +297,65 @@ func (f Figure) addXY(p *plot.Plot) error {
 	return nil
 }
 
+// dodge is how far series k is moved sideways, in points: on figures with
+// error bars, several series at the same x would hide each other's bars.
+func (f Figure) dodge() func(k int) vg.Length {
+	n := len(f.Series)
+	if f.Kind != Points || n < 2 {
+		return func(int) vg.Length { return 0 }
+	}
+	return func(k int) vg.Length { return vg.Points(4) * vg.Length(float64(k)-float64(n-1)/2) }
+}
+
+type adder interface{ Add(...plot.Plotter) }
+
+// dodgingPlot adds plotters to a plot moved sideways by a canvas length.
+type dodgingPlot struct {
+	*plot.Plot
+	by vg.Length
+}
+
+func (d *dodgingPlot) Add(ps ...plot.Plotter) {
+	for _, p := range ps {
+		d.Plot.Add(dodged{p, d.by})
+	}
+}
+
+// dodged draws a plotter moved sideways by a canvas length; axes still fit
+// its data.
+type dodged struct {
+	p  plot.Plotter
+	by vg.Length
+}
+
+func (d dodged) Plot(c draw.Canvas, p *plot.Plot) {
+	c.Rectangle.Min.X += d.by
+	c.Rectangle.Max.X += d.by
+	d.p.Plot(c, p)
+}
+
+func (d dodged) DataRange() (xmin, xmax, ymin, ymax float64) {
+	if r, ok := d.p.(plot.DataRanger); ok {
+		return r.DataRange()
+	}
+	return math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+}
+
+func (d dodged) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	g, ok := d.p.(plot.GlyphBoxer)
+	if !ok {
+		return nil
+	}
+	bs := g.GlyphBoxes(p)
+	for i := range bs { // the data area is padded for where glyphs are drawn
+		bs[i].Rectangle = bs[i].Rectangle.Add(vg.Point{X: d.by})
+	}
+	return bs
+}
+
 // addLabels writes each point's label beside it, alternately above and
 // below in order of x, so that neighbours' labels do not run into each other.
-func addLabels(p *plot.Plot, s Series) error {
+func addLabels(p adder, s Series) error {
 	order := make([]int, s.Len())
 	for i := range order {
 		order[i] = i
@@ -377,15 +438,7 @@ func (f Figure) drawPanels(c draw.Canvas) error {
 	}
 	cols := min(n, 3)
 	tiles := draw.Tiles{Cols: cols, Rows: (n + cols - 1) / cols, PadX: vg.Points(8), PadY: vg.Points(8)}
-	yr, xr := sharedY(f.Panels), sharedX(f.Panels)
-	for i, pf := range f.Panels {
-		pf.yRange, pf.xTicks = yr, 3 // one y scale to compare panels by; room for 3 x ticks
-		if f.SameX {
-			pf.xRange = xr
-		}
-		if i%cols != 0 {
-			pf.YLabel = "" // said once per row
-		}
+	for i, pf := range f.panelFigures(cols) {
 		l, err := pf.layout(tiles.At(c, i%cols, i/cols), false)
 		if err != nil {
 			return err
@@ -396,6 +449,24 @@ func (f Figure) drawPanels(c draw.Canvas) error {
 		}
 	}
 	return nil
+}
+
+// panelFigures are the panels as drawn: one y range (and with SameX one x
+// range) for all, so that panels compare at a glance; the y label once per
+// row of cols panels.
+func (f Figure) panelFigures(cols int) []Figure {
+	yr, xr := sharedY(f.Panels), sharedX(f.Panels)
+	out := slices.Clone(f.Panels)
+	for i := range out {
+		out[i].yRange, out[i].xTicks = yr, 3 // room for 3 labelled x ticks
+		if f.SameX {
+			out[i].xRange = xr
+		}
+		if i%cols != 0 {
+			out[i].YLabel = ""
+		}
+	}
+	return out
 }
 
 // sharedY is the y range of all panels' data and intervals.

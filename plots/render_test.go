@@ -295,3 +295,83 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestColourScatterColoursByOutcome: every design point is filled with the
+// colour map's colour of its outcome, and the colour scale is drawn.
+func TestColourScatterColoursByOutcome(t *testing.T) {
+	f := Figure{Name: "lhs", Kind: ColourScatter, ZLabel: "entrant share",
+		Cloud: &Cloud{X: []float64{0.1, 0.5, 0.9}, Y: []float64{0.7, 0.2, 0.4}, Z: []float64{0.3, 0.6, 0.45}}}
+	cm, err := f.colourMap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, l := record(t, f)
+	data := l.plot.DataCanvas(l.plotC).Rectangle
+	data.Min.X, data.Min.Y, data.Max.X, data.Max.Y = data.Min.X-10, data.Min.Y-10, data.Max.X+10, data.Max.Y+10 // markers' outlines
+	for i, z := range f.Cloud.Z {
+		want, _ := cm.At(z)
+		if !slices.ContainsFunc(d.fills, func(fl coloured) bool { return sameColour(fl.c, want) && within(data, bounds(fl.path).Min) }) {
+			t.Errorf("point %d (z = %v) not filled with its colour", i, z)
+		}
+	}
+	if l.scale == nil {
+		t.Error("no colour scale")
+	}
+}
+
+// TestPanelsShareAxes: panels of different ranges are drawn on one y axis
+// (and one x axis over time), with the y label once per row.
+func TestPanelsShareAxes(t *testing.T) {
+	f := Figure{Name: "p", Kind: Panels, SameX: true}
+	for k := range 4 {
+		f.Panels = append(f.Panels, Figure{Kind: Lines, YLabel: "y", Series: []Series{
+			{Name: "a", X: []float64{float64(k), float64(k) + 1}, Y: []float64{float64(k), 2 * float64(k)}},
+			{Name: "b", X: []float64{0, 1}, Y: []float64{1, 1}}}})
+	}
+	var ranges [][4]float64
+	for i, pf := range f.panelFigures(3) {
+		p, err := pf.Plot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ranges = append(ranges, [4]float64{p.X.Min, p.X.Max, p.Y.Min, p.Y.Max})
+		if (pf.YLabel != "") != (i%3 == 0) {
+			t.Errorf("panel %d y label %q: want it on the first of each row only", i, pf.YLabel)
+		}
+	}
+	for i, r := range ranges {
+		if r != ranges[0] {
+			t.Errorf("panel %d axes %v, panel 0 %v: want shared", i, r, ranges[0])
+		}
+	}
+	if ranges[0][2] > 0 || ranges[0][3] < 6 || ranges[0][1] < 4 {
+		t.Errorf("shared axes %v do not cover all panels' data (y 0..6, x 0..4)", ranges[0])
+	}
+	if _, err := f.Save(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMorrisFigureLabelsEveryParameter: each parameter's name is written
+// beside its point, and mu* has a horizontal interval.
+func TestMorrisFigureLabelsEveryParameter(t *testing.T) {
+	f := Figure{Name: "m", Kind: Scatter, Series: []Series{{Name: "parameters",
+		X: []float64{0.1, 0.12, 0.8}, Y: []float64{0.05, 0.06, 0.3}, XLo: []float64{0.05, 0.1, 0.7}, XHi: []float64{0.15, 0.14, 0.9},
+		Labels: []string{"funding.scale", "peer.seek_prob", "firm.step_rate"}}}}
+	d, l := record(t, f)
+	data := l.plot.DataCanvas(l.plotC).Rectangle
+	for _, name := range f.Series[0].Labels {
+		if !slices.ContainsFunc(d.texts, func(tx *recorder.FillString) bool { return tx.String == name }) {
+			t.Errorf("label %s not drawn", name)
+		}
+	}
+	horizontal := 0
+	for _, s := range d.strokes {
+		if b := bounds(s.path); b.Min.Y == b.Max.Y && b.Max.X-b.Min.X > 5 && within(data, b.Min) {
+			horizontal++
+		}
+	}
+	if horizontal < 3 {
+		t.Errorf("%d horizontal interval strokes, want one per parameter", horizontal)
+	}
+}
