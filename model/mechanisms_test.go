@@ -219,3 +219,37 @@ func TestComparisonFirmsObservedOverTheMembersWindow(t *testing.T) {
 		t.Error("every comparison firm observed from the founding: the members' windows are not matched")
 	}
 }
+
+// The Interreg Nordic tilt acts on what members learn, not only on a weight:
+// with a strong tilt, OREEC's members (Interreg-funded, T5.1) know the Nordic
+// markets better at the end than without it.
+func TestInterregTiltActsOnMembers(t *testing.T) {
+	nordicKnowledge := func(bias float64) float64 {
+		total := 0.0
+		for seed := uint64(1); seed <= 4; seed++ {
+			s := thesis(t)
+			s.Public.InterregNearbyBias = bias
+			w := newWorld(t, s, seed)
+			for !w.Done() {
+				w.Step()
+			}
+			f := &w.Firms
+			for _, i := range w.Networks[0].Members {
+				for m := range f.M {
+					if w.nordic[m] {
+						total += float64(f.Knowledge[int(i)*f.M+m])
+					}
+				}
+			}
+		}
+		return total
+	}
+	if id := thesis(t).Networks[0].ID; id != "oreec" {
+		t.Fatalf("network 0 is %s, want oreec", id)
+	}
+	none, strong := nordicKnowledge(0), nordicKnowledge(20)
+	t.Logf("Nordic knowledge of OREEC members: %.1f without the tilt, %.1f with it", none, strong)
+	if strong < none*1.1 {
+		t.Errorf("Nordic knowledge of OREEC members: %v without the tilt, %v with a strong one; want at least 10 %% more", none, strong)
+	}
+}
