@@ -192,7 +192,7 @@ type pageData struct {
 }
 
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	f := parseForm(s.base, r.URL.Query(), s.lim.MaxReps)
+	f := parseForm(s.base, r.URL.Query(), s.lim)
 	d := &pageData{Form: f, Scenario: s.base.Name, CSS: s.css, Version: report.Version}
 	status := http.StatusOK
 	if f.Run && !f.hasErrors() {
@@ -209,7 +209,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) printable(w http.ResponseWriter, r *http.Request) {
-	f := parseForm(s.base, r.URL.Query(), s.lim.MaxReps)
+	f := parseForm(s.base, r.URL.Query(), s.lim)
 	if f.hasErrors() {
 		http.Error(w, "invalid settings; open the page without /report to see which", http.StatusBadRequest)
 		return
@@ -235,7 +235,7 @@ func (s *Server) render(w http.ResponseWriter, name string, status int, d *pageD
 
 // scenarioTOML is the scenario as a file that `rinsim run --scenario` takes.
 func (s *Server) scenarioTOML(w http.ResponseWriter, r *http.Request) {
-	f := parseForm(s.base, r.URL.Query(), s.lim.MaxReps)
+	f := parseForm(s.base, r.URL.Query(), s.lim)
 	if f.hasErrors() {
 		http.Error(w, "invalid settings; open the page without /scenario.toml to see which", http.StatusBadRequest)
 		return
@@ -269,7 +269,7 @@ func attach(w http.ResponseWriter, ctype, name string) {
 
 func (s *Server) download(write func(io.Writer, *webResult) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f := parseForm(s.base, r.URL.Query(), s.lim.MaxReps)
+		f := parseForm(s.base, r.URL.Query(), s.lim)
 		if f.hasErrors() {
 			http.Error(w, "invalid settings; open the page without the file name to see which", http.StatusBadRequest)
 			return

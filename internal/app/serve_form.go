@@ -74,7 +74,8 @@ func setKeyValue(key, value string) string { return key + "=" + strings.TrimSpac
 
 // parseForm reads the query q against the base scenario. It fills in every
 // field, the overrides and their errors; it runs nothing.
-func parseForm(base *scenarios.Scenario, q url.Values, maxReps int) *form {
+func parseForm(base *scenarios.Scenario, q url.Values, lim Limits) *form {
+	maxReps := lim.MaxReps
 	f := &form{Run: q.Get("run") != "", query: url.Values{}}
 	get := func(name, def string) string {
 		v := strings.TrimSpace(q.Get(name))
@@ -156,7 +157,7 @@ func parseForm(base *scenarios.Scenario, q url.Values, maxReps int) *form {
 			add(&f.Other, "", line)
 		}
 	}
-	f.check(base, q, order, sets, owners, maxReps)
+	f.check(base, order, sets, owners, lim)
 	return f
 }
 
@@ -165,7 +166,8 @@ func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // check validates replications, seed and name, then every field's overrides
 // on their own (type errors), then all together (ranges and rules), as the
 // CLI does, and puts each message next to its field.
-func (f *form) check(base *scenarios.Scenario, q url.Values, order []*field, sets map[*field][]string, owners map[string]*field, maxReps int) {
+func (f *form) check(base *scenarios.Scenario, order []*field, sets map[*field][]string, owners map[string]*field, lim Limits) {
+	maxReps := lim.MaxReps
 	if n, err := strconv.Atoi(f.Reps.Value); err != nil || n < 2 || n > maxReps {
 		f.Reps.Err = fmt.Sprintf("--reps %s: allowed 2 to %d replications (at least 2 for an interval; this server runs at most %d)", f.Reps.Value, maxReps, maxReps)
 	} else {
@@ -192,6 +194,17 @@ func (f *form) check(base *scenarios.Scenario, q url.Values, order []*field, set
 		} else {
 			typed = append(typed, sets[fd]...)
 		}
+	}
+	// A synthetic population is generated while resolving: refuse one
+	// larger than the server runs before generating it.
+	if sc := base.Clone(); sc.SetAll(typed) == nil && sc.Synthetic.SMEs > lim.MaxFirms {
+		msg := fmt.Sprintf("synthetic.smes: %d firms; this server runs at most %d (rinsim serve --max-firms)", sc.Synthetic.SMEs, lim.MaxFirms)
+		if fd := owner(owners, "synthetic.smes"); fd != nil {
+			fd.Err = joinErr(fd.Err, msg)
+		} else {
+			f.Errors = append(f.Errors, msg)
+		}
+		return
 	}
 	err := base.Clone().Resolve(typed, base.Name+" after --set")
 	var ve *scenarios.ValidationError

@@ -55,6 +55,9 @@ func compareWeb(ctx context.Context, base *scenarios.Scenario, f *form, lim Limi
 		if n := firms(sc); n > lim.MaxFirms {
 			return nil, limitError{fmt.Sprintf("the scenario has %d firms; this server runs at most %d (start it with a larger --max-firms)", n, lim.MaxFirms)}
 		}
+		if n := stepRows(sc) * d.Reps; n > maxStepRows {
+			return nil, limitError{fmt.Sprintf("the comparison would keep %d rows of quarterly results per scenario; this server keeps at most %d: ask for fewer replications, fewer quarters or fewer networks", n, maxStepRows)}
+		}
 	}
 	acc := newCompareAcc(d)
 	steps := &plots.Table{Header: report.StepsHeader(base.Stages)}
@@ -93,6 +96,24 @@ func compareWeb(ctx context.Context, base *scenarios.Scenario, f *form, lim Limi
 	res.table()
 	res.Elapsed = time.Since(start).Round(time.Millisecond)
 	return res, nil
+}
+
+// maxStepRows bounds the quarterly rows a comparison keeps in memory per
+// scenario (about 1 kB each): the thesis scenario with 30 replications
+// keeps 3,600.
+const maxStepRows = 100_000
+
+// stepRows is the number of quarterly rows one run of s gives: one per
+// step, network and group.
+func stepRows(s *scenarios.Scenario) int {
+	rows := 0
+	for _, n := range s.Networks {
+		rows++
+		if n.NonMembers > 0 {
+			rows++
+		}
+	}
+	return rows * s.Steps()
 }
 
 func firms(s *scenarios.Scenario) int {

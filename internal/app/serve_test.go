@@ -170,6 +170,17 @@ func TestServeLimits(t *testing.T) {
 	if code, page := get(t, ts.URL+"/?reps=2&run=1"); code != http.StatusBadRequest || !strings.Contains(page, "the scenario has 65 firms; this server runs at most 50") {
 		t.Errorf("population limit: status %d", code)
 	}
+	if code, page := get(t, ts.URL+"/?run=1&set=synthetic.smes%3D1000000%0Asynthetic.networks%3D10"); code != http.StatusBadRequest ||
+		!strings.Contains(page, "synthetic.smes: 1000000 firms; this server runs at most 50") {
+		t.Errorf("synthetic population: status %d", code)
+	}
+	// small.toml: 2 networks, alpha with comparison firms: 3 rows a quarter,
+	// 776 quarters to 2200Q4, 50 replications: 116,400 rows.
+	_, ts2 := newTestServer(t, "testdata/small.toml", testLimits)
+	if code, page := get(t, ts2.URL+"/?reps=50&run=1&set=end%3D2200Q4"); code != http.StatusBadRequest ||
+		!strings.Contains(page, "rows of quarterly results per scenario; this server keeps at most 100000") {
+		t.Errorf("long run: status %d: %s", code, page[strings.Index(page, "<body>"):])
+	}
 	s.slots <- struct{}{} // the one comparison slot is taken
 	defer func() { <-s.slots }()
 	if code, page := get(t, ts.URL+"/?reps=3&run=1"); code != http.StatusTooManyRequests || !strings.Contains(page, "busy") {
