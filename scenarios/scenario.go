@@ -45,6 +45,11 @@ type Synthetic struct {
 	FundingSpread float64 `toml:"funding_spread" unit:"log-sd" min:"0" max:"3" doc:"log-normal spread of funding per member around the template network's (assumed)"`
 }
 
+// StreamSources are the kinds of funding stream (T3.5, T4.1): the model
+// treats vri, arena and nce as national cluster programmes and interreg as
+// Nordic project money, so a misspelt source would silently switch that off.
+var StreamSources = []string{"county", "vri", "arena", "nce", "research_council", "interreg", "eu", "municipality"}
+
 // Steps is the number of quarterly steps from Start to End inclusive.
 func (s *Scenario) Steps() int { return int(s.End-s.Start) + 1 }
 
@@ -197,7 +202,7 @@ type Network struct {
 // Stream is one funding source with its time window (T3.5, T5.2).
 type Stream struct {
 	ID         string  `toml:"id" doc:"stream id"`
-	Source     string  `toml:"source" doc:"kind: county, vri, arena, nce, research_council, interreg, eu, municipality"`
+	Source     string  `toml:"source" doc:"kind, one of StreamSources: county, vri, arena, nce, research_council, interreg, eu, municipality"`
 	NOKPerYear float64 `toml:"nok_per_year" unit:"NOK/year" min:"0" max:"1e10" doc:"public funding per year while active (assumed amounts; the thesis gives the programmes, not the sums)"`
 	From       int     `toml:"from" unit:"year" min:"1900" max:"2200" doc:"first year, inclusive"`
 	To         int     `toml:"to" unit:"year" min:"1900" max:"2200" doc:"last year, inclusive"`

@@ -3,8 +3,11 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/rinsim/rinsim/internal/suggest"
 )
 
 // Problem is one invalid field.
@@ -198,8 +201,15 @@ func (s *Scenario) checkNetwork(ps *problems, n Network, markets, archetypes map
 	}
 	uniqueIDs(ps, key+".stream", len(n.Streams), func(i int) string { return n.Streams[i].ID })
 	for _, st := range n.Streams {
+		sk := key + ".stream." + st.ID
+		if !slices.Contains(StreamSources, st.Source) {
+			hint := ""
+			if near := suggest.Nearest(st.Source, StreamSources); near != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			ps.add(sk+".source", "unknown source %q%s; sources are %s", st.Source, hint, strings.Join(StreamSources, ", "))
+		}
 		if st.To < st.From {
-			sk := key + ".stream." + st.ID
 			ps.add(sk+".to", "%d is before from %d; dates must be in order (to stop the stream from a year, set %s.%s=YEAR: it pays nothing from YEAR on)",
 				st.To, st.From, sk, OffFrom)
 		}

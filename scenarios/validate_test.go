@@ -48,6 +48,16 @@ func TestValidateBroken(t *testing.T) {
 			want:   map[string]string{"network.cwn.stream.arena.to": "before from 2009"},
 		},
 		{
+			name:   "unknown stream source",
+			mutate: func(t *testing.T, s *Scenario) { stream(t, network(t, s, "cwn"), "arena").Source = "martians" },
+			want:   map[string]string{"network.cwn.stream.arena.source": `unknown source "martians"; sources are county, vri`},
+		},
+		{
+			name:   "stream source in capitals",
+			mutate: func(t *testing.T, s *Scenario) { stream(t, network(t, s, "cwn"), "arena").Source = "Arena" },
+			want:   map[string]string{"network.cwn.stream.arena.source": `did you mean "arena"?`},
+		},
+		{
 			name:   "zero members",
 			mutate: func(t *testing.T, s *Scenario) { network(t, s, "oreec").Members = 0 },
 			want: map[string]string{
