@@ -25,6 +25,10 @@ func normalizeArgs(cmds []*cli.Command, args []string) ([]string, error) {
 	for len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		name := rest[0]
 		if name == "help" {
+			// `rinsim help CMD`: a mistyped CMD gets the same hint.
+			if len(rest) > 1 && !strings.HasPrefix(rest[1], "-") && findCommand(cmds, rest[1]) == nil {
+				return nil, unknownCommand(path, rest[1], cmds)
+			}
 			return append(out, rest...), nil
 		}
 		c := findCommand(cmds, name)

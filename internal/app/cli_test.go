@@ -17,6 +17,7 @@ func TestUsageErrorsAreOneLineWithAHint(t *testing.T) {
 		want []string // fragments of the message
 	}{
 		{"mistyped command", []string{"rnu"}, []string{`unknown command "rnu"`, `did you mean "run"`}},
+		{"mistyped help topic", []string{"help", "swep"}, []string{`did you mean "sweep"`}},
 		{"mistyped subcommand", []string{"scenarios", "shwo", "thesis"}, []string{`did you mean "show"`}},
 		{"mistyped flag", []string{"run", "--sead", "3"}, []string{"-sead", "did you mean --seed", "see rinsim run --help"}},
 		{"bad flag value", []string{"run", "--seed", "x"}, []string{"invalid value", "see rinsim run --help"}},

@@ -16,8 +16,8 @@ func mergeCommand(stderr io.Writer) *cli.Command {
 		Usage:     "combine the outputs of sweep or compare shards into one unsharded result",
 		UsageText: "rinsim merge --out DIR SHARD_DIR...",
 		Description: "Every shard 0/n .. n-1/n of the same experiment must be given, each complete. The merged\n" +
-			"runs.csv (and steps.csv) equal those of one unsharded run.\n\n" +
-			"Example:\n   rinsim merge --out out/sweep out/sweep-shard-*",
+			"runs.csv (and steps.csv, points.csv) equal those of one unsharded run. Flags may follow the folders.\n\n" +
+			"Example:\n   rinsim merge out/sweep-shard-* --out out/sweep",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "merged output `DIR`", Required: true},
 			forceFlag,

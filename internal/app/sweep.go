@@ -23,7 +23,8 @@ func sweepCommand(stdout, stderr io.Writer) *cli.Command {
 			"the full factorial of the --param grids (n evenly spaced values each, the first key slowest);\n" +
 			"with --lhs N it is a Latin hypercube of N points over the ranges (key=lo:hi). runs.csv has one row\n" +
 			"per design point, replication and network, with the varied values, the seed and the outcomes;\n" +
-			"--steps adds steps.csv. Rows are written as runs finish and do not depend on --workers. Stop a\n" +
+			"points.csv has per point, network, group and outcome the mean and 95 % interval over the\n" +
+			"replications; --steps adds steps.csv. Rows are written as runs finish and do not depend on --workers. Stop a\n" +
 			"sweep and run the same command again to resume it. --shard i/n runs the points whose index\n" +
 			"modulo n is i; `rinsim merge` combines the shards into what one run would give.\n\n" +
 			"Example:\n   rinsim sweep --param funding.scale=0:2:5 --param peer.seek_prob=0:0.6:4 --reps 10 --out out/sweep",
