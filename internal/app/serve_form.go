@@ -31,6 +31,7 @@ type networkForm struct {
 	ID, Name string
 	Members  int
 	Funding  field
+	Outreach *field // share of the event budget spent visiting members; nil if the scenario has no such lever
 	Streams  []streamForm
 }
 
@@ -70,6 +71,7 @@ func streamField(id, sid string) string    { return "m." + id + "." + sid }
 func yearField(id, sid string) string      { return "y." + id + "." + sid }
 func fundingKey(id string) string          { return "funding." + id + ".scale" }
 func streamKey(id, sid string) string      { return "network." + id + ".stream." + sid }
+func outreachKey(id string) string         { return "network." + id + ".outreach_share" }
 func setKeyValue(key, value string) string { return key + "=" + strings.TrimSpace(value) }
 
 // parseForm reads the query q against the base scenario. It fills in every
@@ -99,6 +101,11 @@ func parseForm(base *scenarios.Scenario, q url.Values, lim Limits) *form {
 		nf := networkForm{ID: n.ID, Name: n.Name, Members: n.Members + n.NonMembers}
 		nf.Funding = field{Name: fundingField(n.ID), Label: "funding multiplier", Baseline: fmtFloat(n.FundingScale)}
 		nf.Funding.Value = get(nf.Funding.Name, nf.Funding.Baseline)
+		if p, err := base.Param(outreachKey(n.ID)); err == nil {
+			nf.Outreach = &field{Name: "o." + n.ID, Label: "outreach share", Baseline: p.String(),
+				Help: "share of the event budget spent visiting members (" + p.Range() + ")"}
+			nf.Outreach.Value = get(nf.Outreach.Name, nf.Outreach.Baseline)
+		}
 		nf.Streams = make([]streamForm, len(n.Streams))
 		for k, st := range n.Streams {
 			sf := streamForm{ID: st.ID, Source: st.Source, Window: fmt.Sprintf("%d-%d", st.From, st.To), NOK: MNOK(st.NOKPerYear) + " a year"}
@@ -130,6 +137,9 @@ func parseForm(base *scenarios.Scenario, q url.Values, lim Limits) *form {
 		nf := &f.Networks[i]
 		if nf.Funding.Value != nf.Funding.Baseline {
 			add(&nf.Funding, "network."+nf.ID+".funding_scale", setKeyValue(fundingKey(nf.ID), nf.Funding.Value))
+		}
+		if o := nf.Outreach; o != nil && o.Value != o.Baseline {
+			add(o, outreachKey(nf.ID), setKeyValue(outreachKey(nf.ID), o.Value))
 		}
 		for k := range nf.Streams {
 			sf := &nf.Streams[k]
@@ -256,7 +266,7 @@ func (f *form) hasErrors() bool {
 		}
 	}
 	for _, n := range f.Networks {
-		if n.Funding.Err != "" {
+		if n.Funding.Err != "" || n.Outreach != nil && n.Outreach.Err != "" {
 			return true
 		}
 		for _, s := range n.Streams {

@@ -132,6 +132,7 @@ func TestServeValidatesAsCLI(t *testing.T) {
 		{"year after the end", "m.beta.arena=on&y.beta.arena=2030", []string{"network.beta.stream.arena.on_from=2030"}, "2030 is after the end of the run"},
 		{"free-form key", "set=firm.step_rat%3D0.3", []string{"firm.step_rat=0.3"}, `unknown parameter "firm.step_rat"`},
 		{"lever out of range", "public.county_stand_share=2", []string{"public.county_stand_share=2"}, "public.county_stand_share: 2 is out of range"},
+		{"outreach out of range", "o.alpha=2", []string{"network.alpha.outreach_share=2"}, "network.alpha.outreach_share: 2 is out of range; allowed [0, 1] fraction"},
 		{"year missing", "m.beta.arena=off", nil, "give the year from which the programme is off"},
 		{"too many replications", "reps=51", nil, "--reps 51: allowed 2 to 50 replications"},
 		{"bad seed", "seed=-1", nil, `--seed "-1"`},
@@ -227,5 +228,47 @@ func TestServeScenarioTOMLRuns(t *testing.T) {
 	}
 	if code, page := get(t, ts.URL+"/report?reps=3&"+q.Encode()); code != http.StatusOK || !strings.Contains(page, "@media print") {
 		t.Errorf("report: status %d", code)
+	}
+}
+
+// FuzzForm: any query string gives a page state without panicking, and
+// settings the form accepts resolve for the CLI too.
+func FuzzForm(f *testing.F) {
+	for _, q := range []string{"f.alpha=2&run=1", "m.beta.arena=off&y.beta.arena=2009", "set=firm.step_rate%3D0.3%0Afunding.scale%3D2",
+		"o.alpha=0.5&reps=3&seed=7&name=x", "m.beta.county=on&y.beta.county=1e3", "f.alpha=NaN", "set=synthetic.smes%3D99"} {
+		f.Add(q)
+	}
+	base, err := scenarios.Load("testdata/small.toml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		fm := parseForm(base, q, testLimits)
+		if fm.hasErrors() {
+			return
+		}
+		if err := base.Clone().Resolve(fm.Sets(), "fuzz"); err != nil {
+			t.Errorf("form accepted %q but --set refuses %q: %v", raw, fm.Sets(), err)
+		}
+	})
+}
+
+// BenchmarkServeCompare is one press of Compare on the thesis scenario with
+// CWN at twice its funding: 2 x 30 runs, figures and table.
+func BenchmarkServeCompare(b *testing.B) {
+	base, err := scenarios.Load("thesis")
+	if err != nil {
+		b.Fatal(err)
+	}
+	lim := Limits{MaxReps: 100, MaxFirms: 20_000, MaxRuns: 1, Timeout: time.Minute}
+	fm := parseForm(base, url.Values{"f.cwn": {"2"}, "run": {"1"}}, lim)
+	for b.Loop() {
+		if _, err := compareWeb(context.Background(), base, fm, lim); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
