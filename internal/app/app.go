@@ -77,9 +77,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 		DisableSliceFlagSeparator: true,
 		ExitErrHandler:            func(*cli.Context, error) {}, // only main exits
 		OnUsageError:              usageError("rinsim", nil),
-		Commands: []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
-			sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), validateCommand(stdout, stderr), generateCommand(stderr),
-			plotCommand(stdout, stderr), serveCommand(stderr), scenariosCommand(stdout), versionCommand(stdout)},
+		Commands:                  commands(stdout, stderr),
 	}
 	args, err = normalizeArgs(app.Commands, args)
 	if err != nil {
@@ -91,4 +89,11 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 		return fmt.Errorf("interrupted: %w", context.Canceled)
 	}
 	return err
+}
+
+// commands are rinsim's commands, in the order --help lists them.
+func commands(stdout, stderr io.Writer) []*cli.Command {
+	return []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
+		sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), validateCommand(stdout, stderr), generateCommand(stderr),
+		plotCommand(stdout, stderr), serveCommand(stderr), scenariosCommand(stdout), versionCommand(stdout)}
 }
