@@ -40,8 +40,11 @@ type Pattern struct {
 	Network     string // only this network's members; "" all
 	Archetype   string // only members of this archetype; "" all
 	Low, High   float64
-	Source      string
-	Line        int // line of the entry in its file
+	// Scale, if > 0, is the unit of the deviation from the band in the
+	// calibration's distance (see PatternScale); validate ignores it.
+	Scale  float64
+	Source string
+	Line   int // line of the entry in its file
 }
 
 // HasLow and HasHigh report whether the band has that edge.
@@ -86,7 +89,7 @@ var patternIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // required (at least one target edge is required too).
 var patternFields = map[string]bool{
 	"id": true, "description": true, "statistic": true, "source": true,
-	"network": false, "archetype": false, "target_low": false, "target_high": false,
+	"network": false, "archetype": false, "target_low": false, "target_high": false, "scale": false,
 }
 
 // LoadPatterns reads a patterns file (TOML, a list of [[pattern]]; see the
@@ -185,6 +188,13 @@ func decodePattern(k int, entry map[string]any, lines *patternLineIndex) (Patter
 			return Pattern{}, fail(f, "want a finite number, got %v", v)
 		}
 		*dst = x
+	}
+	if v, ok := entry["scale"]; ok {
+		x, ok := number(v)
+		if !ok || !(x > 0) || math.IsInf(x, 0) {
+			return Pattern{}, fail("scale", "want a finite number above 0, got %v", v)
+		}
+		p.Scale = x
 	}
 	if !p.HasLow() && !p.HasHigh() {
 		return Pattern{}, fail("target_low", "a pattern needs target_low, target_high or both")

@@ -13,6 +13,8 @@ const (
 	KindRep     = 4 // one per replication of an experiment
 	KindDesign  = 5 // sampling of experimental designs
 	KindCommit  = 6 // a firm's draws in one step's commitment phase
+	KindABC     = 7 // a calibration proposal: its perturbation and simulation seed
+	KindABCPick = 8 // a calibration proposal: the particle it perturbs
 )
 
 // New returns the stream (kind, index) of master seed. Streams with any
