@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -62,16 +63,30 @@ func (s *Scenario) stream(prefix string) (*Stream, error) {
 	return nil, fmt.Errorf("%s: unknown network %q; networks: %s", prefix, parts[1], strings.Join(ids, ", "))
 }
 
-// setLever applies an off_from or on_from lever.
+// Programmes are the funding sources a stream may have (Stream.Source).
+var Programmes = []string{"county", "vri", "arena", "nce", "research_council", "interreg", "eu", "municipality"}
+
+// setLever applies an off_from or on_from lever. on_from on a stream the
+// network does not have, named after a programme, adds that programme.
 func (s *Scenario) setLever(prefix, lever, value string) error {
 	key := prefix + "." + lever
-	st, err := s.stream(prefix)
-	if err != nil {
-		return err
-	}
 	year, err := strconv.Atoi(strings.TrimSpace(value))
 	if err != nil || year < 1900 || year > 2200 {
 		return fmt.Errorf("%s: %q is not a year; allowed [1900, 2200] year", key, strings.TrimSpace(value))
+	}
+	st, err := s.stream(prefix)
+	if err != nil && lever == OnFrom {
+		st, err = s.addProgramme(prefix, err)
+		if st != nil && year > s.End.Year() {
+			err = fmt.Errorf("%s: %d is after the end of the run %s; allowed up to %d", key, year, s.End, s.End.Year())
+		}
+		if err == nil {
+			st.From, st.To = year, s.End.Year()
+			return nil
+		}
+	}
+	if err != nil {
+		return err
 	}
 	if lever == OffFrom {
 		switch {
@@ -92,4 +107,40 @@ func (s *Scenario) setLever(prefix, lever, value string) error {
 	}
 	st.From, st.To = min(st.From, year), end
 	return nil
+}
+
+// addProgramme adds to a network the stream network.<id>.stream.<programme>
+// that it lacks, paying what the same programme pays the first other
+// network that has it (0 if none: set its nok_per_year next). notFound is
+// the error to return when the name is not a programme.
+func (s *Scenario) addProgramme(prefix string, notFound error) (*Stream, error) {
+	parts := strings.Split(prefix, ".")
+	id, prog := parts[1], parts[3]
+	if !slices.Contains(Programmes, prog) {
+		return nil, fmt.Errorf("%w; on_from adds a programme the network lacks when named after one: %s", notFound, strings.Join(Programmes, ", "))
+	}
+	nok := 0.0
+	var net *Network
+	for i := range s.Networks {
+		n := &s.Networks[i]
+		if n.ID == id {
+			net = n
+		}
+		for _, st := range n.Streams {
+			if st.Source == prog && nok == 0 {
+				nok = st.NOKPerYear
+			}
+		}
+	}
+	if net == nil {
+		return nil, notFound
+	}
+	for _, st := range net.Streams {
+		if st.Source == prog {
+			return nil, fmt.Errorf("%s: network %s has its %s programme as stream %q: use %s.stream.%s.on_from",
+				prefix, id, prog, st.ID, strings.Join(parts[:2], "."), st.ID)
+		}
+	}
+	net.Streams = append(net.Streams, Stream{ID: prog, Source: prog, NOKPerYear: nok})
+	return &net.Streams[len(net.Streams)-1], nil
 }

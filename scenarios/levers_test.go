@@ -23,6 +23,10 @@ func TestStreamLevers(t *testing.T) {
 		{"on right after the window: kept to the end", "network.cwn.stream.arena.on_from=2015", [2]string{"cwn", "arena"}, 2009, 2016, 2.5e6},
 		{"on before the window: starts earlier", "network.oslo-medtech.stream.nce.on_from=2013", [2]string{"oslo-medtech", "nce"}, 2013, 2016, 7e6},
 		{"spaces around the year", "network.cwn.stream.arena.on_from= 2012 ", [2]string{"cwn", "arena"}, 2009, 2016, 2.5e6},
+		// CWN never had NCE: on_from adds it at Oslo Medtech's NCE amount.
+		{"a programme the network lacks", "network.cwn.stream.nce.on_from=2015", [2]string{"cwn", "nce"}, 2015, 2016, 7e6},
+		{"on the year after the window", "network.cwn.stream.vri.on_from=2009", [2]string{"cwn", "vri"}, 2007, 2016, 6e5},
+		{"a programme copied from the first network with it", "network.oslo-medtech.stream.interreg.on_from=2012", [2]string{"oslo-medtech", "interreg"}, 2012, 2016, 8e5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,6 +51,9 @@ func TestStreamLeverErrors(t *testing.T) {
 		want []string
 	}{
 		{"network.cwn.stream.nce.off_from=2015", []string{"network cwn has no stream \"nce\"", "vri, arena, innovation_express, vestfold"}},
+		{"network.cwn.stream.nope.on_from=2015", []string{"network cwn has no stream \"nope\"", "on_from adds a programme", "vri, arena, nce"}},
+		{"network.cwn.stream.nce.on_from=2020", []string{"2020 is after the end of the run 2016Q4"}},
+		{"network.cwn.stream.county.on_from=2012", []string{`network cwn has its county programme as stream "vestfold": use network.cwn.stream.vestfold.on_from`}},
 		{"network.nope.stream.arena.off_from=2015", []string{"unknown network \"nope\"", "oreec, oslo-medtech, cwn"}},
 		{"network.cwn.stream.arena.off_from=soon", []string{"network.cwn.stream.arena.off_from", `"soon" is not a year`, "[1900, 2200]"}},
 		{"network.cwn.stream.arena.on_from=2020", []string{"2020 is after the end of the run 2016Q4"}},

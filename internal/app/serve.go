@@ -33,7 +33,7 @@ func serveCommand(stderr io.Writer) *cli.Command {
 		Usage:     "a local web page to compare budget scenarios with the baseline",
 		UsageText: "rinsim serve [--addr 127.0.0.1:8080] [--scenario NAME|FILE]",
 		Description: "Serves a page where a person sets each network's funding multiplier, switches its\n" +
-			"programmes (VRI, Arena, NCE, Interreg, county ...) off or on from a year and sets the\n" +
+			"programmes (VRI, Arena, NCE, Interreg, county ...) off or on from a year (or adds one) and sets the\n" +
 			"budget and outreach levers the model has, then presses Compare: the server runs the\n" +
 			"baseline and the scenario on common random numbers (30 replications by default) and shows\n" +
 			"the change per network in figures and words, the extra public NOK and the NOK per\n" +

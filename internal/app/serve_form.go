@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,7 +34,19 @@ type networkForm struct {
 	Funding  field
 	Outreach *field // share of the event budget spent visiting members; nil if the scenario has no such lever
 	Streams  []streamForm
+	Add      addForm // a programme the network lacks, on from a year
 }
+
+// addForm adds a programme: which, from which year, and at how much.
+type addForm struct {
+	Choices         []string // programmes the network lacks
+	Programme, Year field
+	NOK             field // NOK per year; empty: what the programme pays another network
+}
+
+// Rows is the number of table rows the network takes: its streams and the
+// row that adds one.
+func (n networkForm) Rows() int { return len(n.Streams) + 1 }
 
 // form is the parsed page state.
 type form struct {
@@ -113,6 +126,14 @@ func parseForm(base *scenarios.Scenario, q url.Values, lim Limits) *form {
 			sf.Year = field{Name: yearField(n.ID, st.ID), Value: get(yearField(n.ID, st.ID), "")}
 			nf.Streams[k] = sf
 		}
+		for _, p := range scenarios.Programmes {
+			if !slices.ContainsFunc(n.Streams, func(st scenarios.Stream) bool { return st.Source == p || st.ID == p }) {
+				nf.Add.Choices = append(nf.Add.Choices, p)
+			}
+		}
+		nf.Add.Programme = field{Name: "a." + n.ID, Value: get("a."+n.ID, "")}
+		nf.Add.Year = field{Name: "ay." + n.ID, Value: get("ay."+n.ID, "")}
+		nf.Add.NOK = field{Name: "an." + n.ID, Value: get("an."+n.ID, "")}
 		f.Networks = append(f.Networks, nf)
 	}
 	for _, l := range webLevers {
@@ -153,6 +174,23 @@ func parseForm(base *scenarios.Scenario, q url.Values, lim Limits) *form {
 				add(&sf.Mode, streamKey(nf.ID, sf.ID), setKeyValue(streamKey(nf.ID, sf.ID)+"."+sf.Mode.Value+"_from", sf.Year.Value))
 			default:
 				sf.Mode.Err = fmt.Sprintf("%q: want off or on", sf.Mode.Value)
+			}
+		}
+	}
+	for i := range f.Networks {
+		a := &f.Networks[i].Add
+		id := f.Networks[i].ID
+		switch {
+		case a.Programme.Value == "":
+		case !slices.Contains(a.Choices, a.Programme.Value):
+			a.Programme.Err = fmt.Sprintf("%q: want one of %s", a.Programme.Value, strings.Join(a.Choices, ", "))
+		case a.Year.Value == "":
+			a.Year.Err = "give the year from which the programme pays, e.g. 2015"
+		default:
+			key := streamKey(id, a.Programme.Value)
+			add(&a.Programme, key, setKeyValue(key+"."+scenarios.OnFrom, a.Year.Value))
+			if a.NOK.Value != "" {
+				add(&a.Programme, key, setKeyValue(key+".nok_per_year", a.NOK.Value))
 			}
 		}
 	}
@@ -273,6 +311,9 @@ func (f *form) hasErrors() bool {
 			if s.Mode.Err != "" || s.Year.Err != "" {
 				return true
 			}
+		}
+		if n.Add.Programme.Err != "" || n.Add.Year.Err != "" {
+			return true
 		}
 	}
 	return false

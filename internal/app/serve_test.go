@@ -91,12 +91,13 @@ func diffWords(t *testing.T, row []string) string {
 
 func TestServeMatchesCompare(t *testing.T) {
 	_, ts := newTestServer(t, "testdata/small.toml", testLimits)
-	code, page := get(t, ts.URL+"/?f.alpha=2&m.beta.arena=on&y.beta.arena=2010&reps=6&seed=3&name=mine&run=1")
+	code, page := get(t, ts.URL+"/?f.alpha=2&m.beta.arena=on&y.beta.arena=2010&a.alpha=county&ay.alpha=2010&an.alpha=500000&reps=6&seed=3&name=mine&run=1")
 	if code != http.StatusOK {
 		t.Fatalf("status %d:\n%s", code, page)
 	}
 	page = html.UnescapeString(page)
-	cli := compareCLI(t, "testdata/small.toml", "mine", []string{"funding.alpha.scale=2", "network.beta.stream.arena.on_from=2010"}, 6, 3)
+	cli := compareCLI(t, "testdata/small.toml", "mine", []string{"funding.alpha.scale=2", "network.beta.stream.arena.on_from=2010",
+		"network.alpha.stream.county.on_from=2010", "network.alpha.stream.county.nok_per_year=500000"}, 6, 3)
 	for _, net := range []string{"alpha", "beta"} {
 		want := "Members of " + net + ": " + diffWords(t, cli["mine/"+net+"/entries_per_member"])
 		if !strings.Contains(page, want) {
@@ -111,7 +112,7 @@ func TestServeMatchesCompare(t *testing.T) {
 	}
 	// Every link carries the settings.
 	for _, link := range []string{"/?", "/scenario.toml?", "/compare.csv?", "/over-time.csv?", "/report?"} {
-		want := link + "f.alpha=2&m.beta.arena=on&name=mine&reps=6&seed=3&y.beta.arena=2010"
+		want := link + "a.alpha=county&an.alpha=500000&ay.alpha=2010&f.alpha=2&m.beta.arena=on&name=mine&reps=6&seed=3&y.beta.arena=2010"
 		if !strings.Contains(page, `href="`+want) {
 			t.Errorf("page has no link %s", want)
 		}
@@ -134,6 +135,8 @@ func TestServeValidatesAsCLI(t *testing.T) {
 		{"lever out of range", "public.county_stand_share=2", []string{"public.county_stand_share=2"}, "public.county_stand_share: 2 is out of range"},
 		{"outreach out of range", "o.alpha=2", []string{"network.alpha.outreach_share=2"}, "network.alpha.outreach_share: 2 is out of range; allowed [0, 1] fraction"},
 		{"year missing", "m.beta.arena=off", nil, "give the year from which the programme is off"},
+		{"programme it has", "a.alpha=arena&ay.alpha=2010", nil, `"arena": want one of county, vri, nce`},
+		{"added programme's amount", "a.alpha=county&ay.alpha=2010&an.alpha=lots", []string{"network.alpha.stream.county.on_from=2010", "network.alpha.stream.county.nok_per_year=lots"}, `network.alpha.stream.county.nok_per_year: "lots" is not a finite number`},
 		{"too many replications", "reps=51", nil, "--reps 51: allowed 2 to 50 replications"},
 		{"bad seed", "seed=-1", nil, `--seed "-1"`},
 		{"reserved name", "name=baseline", nil, `name "baseline" must not be`},
