@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"reflect"
 	"regexp"
@@ -61,7 +60,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 	if b, err := BuiltinSource(nameOrPath); err == nil {
 		return Parse(b, nameOrPath+".toml (built-in)")
 	}
-	b, err := os.ReadFile(nameOrPath)
+	b, err := ReadFile(nameOrPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			hint := ""
@@ -81,6 +80,9 @@ func Load(nameOrPath string) (*Scenario, error) {
 // it needs only the fields it changes (lists such as [[network]] are replaced
 // as a whole).
 func Parse(data []byte, file string) (*Scenario, error) {
+	if err := CheckDepth(data, file); err != nil {
+		return nil, err
+	}
 	s, err := decode(data, file)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -230,7 +229,7 @@ func nationalProgramme(source string) bool {
 }
 
 func readScenarioSet(path string) ([]sim.Point, error) {
-	b, err := os.ReadFile(path)
+	b, err := scenarios.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("--scenarios: %w", err)
 	}

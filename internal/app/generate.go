@@ -10,6 +10,7 @@ import (
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
 	"github.com/rinsim/rinsim/internal/lock"
+	"github.com/rinsim/rinsim/scenarios"
 )
 
 func generateCommand(stderr io.Writer) *cli.Command {
@@ -44,6 +45,11 @@ func generateCommand(stderr io.Writer) *cli.Command {
 			text, err := s.Encode()
 			if err != nil {
 				return failure(err)
+			}
+			if len(text) > scenarios.MaxFileBytes {
+				return fmt.Errorf("--networks %d: the file would have %d MiB, over the %d MiB a scenario file may have; "+
+					"instead run any scenario with --set synthetic.smes=N --set synthetic.networks=M, which generates the population when loaded",
+					c.Int("networks"), len(text)>>20, scenarios.MaxFileBytes>>20)
 			}
 			out := c.String("out")
 			l, err := lock.Acquire(out)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/progress"
 	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
 )
 
@@ -112,7 +112,7 @@ func loadTargets(path string) ([]byte, []sim.Pattern, error) {
 	if path == "" {
 		return sim.PatternsTOML(), sim.DefaultPatterns(), nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := scenarios.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--targets: %w", err)
 	}
