@@ -27,7 +27,10 @@ stop() {
     f="$dir/$name.pid"
     if [ -s "$f" ]; then
       pid=$(cat "$f")
-      if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+      if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      fi
       rm -f "$f"
     fi
   done
