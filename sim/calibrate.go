@@ -118,6 +118,11 @@ type Calibration struct {
 	order   []int // patterns in the order they are computed (fewest new points first)
 	// stages[k] are the points to run before pattern order[k] can be computed.
 	stages [][]int
+	// quiet maps a knockout point at funding.scale 0 to the point
+	// funding-x0: when the latter's runs hold no network event at all, the
+	// knockout (which zeroes only what events read) runs identically, so
+	// its runs are taken from there instead of repeated.
+	quiet map[int]int
 }
 
 // NewCalibration checks the patterns against base and plans the staged
@@ -157,7 +162,27 @@ func NewCalibration(base *scenarios.Scenario, factors []Factor, patterns []Patte
 		}
 	}
 	c.plan()
+	c.quiet = map[int]int{}
+	if f0 := slices.IndexFunc(c.points, func(p Point) bool { return p.Label == FundingPoint(0) }); f0 >= 0 {
+		for _, k := range Knockouts {
+			if i := slices.IndexFunc(c.points, func(p Point) bool { return p.Label == KnockoutPoint(k.Name, 0) }); i >= 0 {
+				c.quiet[i] = f0
+			}
+		}
+	}
 	return c, nil
+}
+
+// noEvents reports whether a run held no network event of any channel.
+func noEvents(r *Result) bool {
+	for _, st := range r.Steps {
+		for _, n := range st.Events {
+			if n != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (c *Calibration) canonical(label string) string {
@@ -259,22 +284,30 @@ func (c *Calibration) Distance(ctx context.Context, theta []float64, seed uint64
 	nruns := 0
 	var sum float64
 	limit := eps * eps * float64(len(c.Patterns))
+	silent := map[int]bool{} // points whose runs held no event
 	run := func(k int) error {
 		pt := c.points[k]
+		if src, ok := c.quiet[k]; ok && silent[src] {
+			runs[pt.Label] = runs[c.points[src].Label]
+			return nil
+		}
 		s := c.Base.Clone()
 		if err := s.Resolve(append(slices.Clone(sets), pt.Set...), "calibration point "+pt.Label); err != nil {
 			return err
 		}
 		rts := make([]*RunTally, c.Reps)
+		quiet := true
 		for r := range c.Reps {
 			res, err := Run(ctx, s, RepSeed(seed, r), nil)
 			if err != nil {
 				return err
 			}
 			rts[r] = TallyRun(res)
+			quiet = quiet && noEvents(res)
 			nruns++
 		}
 		runs[pt.Label] = rts
+		silent[k] = quiet
 		return nil
 	}
 	if err := run(0); err != nil {

@@ -94,6 +94,6 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 // commands are rinsim's commands, in the order --help lists them.
 func commands(stdout, stderr io.Writer) []*cli.Command {
 	return []*cli.Command{runCommand(stdout, stderr), compareCommand(stdout, stderr), sweepCommand(stdout, stderr),
-		sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), validateCommand(stdout, stderr), generateCommand(stderr),
+		sensitivityCommand(stdout, stderr), mergeCommand(stderr), reproduceCommand(stdout, stderr), validateCommand(stdout, stderr), calibrateCommand(stdout, stderr), generateCommand(stderr),
 		plotCommand(stdout, stderr), serveCommand(stderr), scenariosCommand(stdout), versionCommand(stdout)}
 }

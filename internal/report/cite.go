@@ -53,6 +53,9 @@ const (
 	RefSobol        = "sobol"
 	RefIshigami     = "ishigami"
 	RefSaltelliBook = "saltelli-book"
+	RefToni         = "toni"
+	RefBeaumont     = "beaumont"
+	RefVanDerVaart  = "van-der-vaart"
 )
 
 // Thesis is the full reference of the master thesis rinsim is built from.
@@ -98,6 +101,13 @@ var references = map[string]string{
 	RefStudentT:  "Student (1908). The probable error of a mean. *Biometrika*, 6(1), 1-25.",
 	RefOkabeIto: "Okabe, M., & Ito, K. (2008). *Color Universal Design (CUD): how to make figures and presentations that are " +
 		"friendly to colorblind people*. J*Fly. https://jfly.uni-koeln.de/color/",
+	RefToni: "Toni, T., Welch, D., Strelkowa, N., Ipsen, A., & Stumpf, M. P. H. (2009). Approximate Bayesian " +
+		"computation scheme for parameter inference and model selection in dynamical systems. *Journal of the Royal " +
+		"Society Interface*, 6(31), 187-202.",
+	RefBeaumont: "Beaumont, M. A., Cornuet, J.-M., Marin, J.-M., & Robert, C. P. (2009). Adaptive approximate " +
+		"Bayesian computation. *Biometrika*, 96(4), 983-990.",
+	RefVanDerVaart: "van der Vaart, E., Beaumont, M. A., Johnston, A. S. A., & Sibly, R. M. (2015). Calibration and " +
+		"evaluation of individual-based models using approximate Bayesian computation. *Ecological Modelling*, 312, 182-190.",
 	RefKindlmann: "Moreland, K. (2016). Why we use bad color maps and what you can do about it. " +
 		"*Electronic Imaging*, 2016(16), 1-6 (the Kindlmann map).",
 }
