@@ -229,7 +229,7 @@ func TestBrowser(t *testing.T) {
 	}
 	effects, _ := c.eval(session, `(document.getElementById("effects") || {innerText: document.body.innerText}).innerText`).(string)
 	cli := compareCLI(t, "thesis", defaultWebName, []string{"funding.cwn.scale=2"}, defaultWebReps, 1)
-	want := "Members of cwn: " + diffWords(t, cli[defaultWebName+"/cwn/entries_per_member"])
+	want := "Members of Clean Water Norway (cwn): " + diffWords(t, cli[defaultWebName+"/cwn/entries_per_member"])
 	if !strings.Contains(effects, want) {
 		t.Errorf("page shows\n%s\nwant %q (rinsim compare, same settings and seed)", effects, want)
 	}

@@ -16,6 +16,7 @@ import (
 // Network "all" for all members together, paired against the baseline.
 type Effect struct {
 	Scenario, Network string
+	Name              string       // the network's display name ("" for all members)
 	Members           float64      // members at the end (mean over replications)
 	Share, PerMember  sim.Interval // change in entrant share and in entries per member
 	Entries, Entrants sim.Interval // change in entries and in entrant firms, totals over members
@@ -51,7 +52,7 @@ func (a *compareAcc) effects() []Effect {
 			if vals == nil || base == nil || grp != "member" || a.labels[[2]int{0, r}] != lbl {
 				continue
 			}
-			out = append(out, Effect{Scenario: label, Network: net, Members: sim.MeanCI(vals[members], 0.95).Mean,
+			out = append(out, Effect{Scenario: label, Network: net, Name: a.networkName(net), Members: sim.MeanCI(vals[members], 0.95).Mean,
 				Share: sim.PairedDiff(base[share], vals[share], 0.95), PerMember: sim.PairedDiff(base[epm], vals[epm], 0.95),
 				Entries: sim.PairedDiff(base[entries], vals[entries], 0.95), Entrants: sim.PairedDiff(base[entrants], vals[entrants], 0.95),
 				ExtraNOK: sim.PairedDiff(base[nok], vals[nok], 0.95).Mean})
@@ -77,6 +78,15 @@ func (a *compareAcc) effects() []Effect {
 		out = append(out, all)
 	}
 	return out
+}
+
+func (a *compareAcc) networkName(id string) string {
+	for _, n := range a.d.Base.Networks {
+		if n.ID == id && n.Name != "" && n.Name != id {
+			return n.Name
+		}
+	}
+	return ""
 }
 
 // Changed reports whether the scenario changes anything for these members.
@@ -161,6 +171,9 @@ func CostText(nok float64, d sim.Interval, unit, units string) string {
 // Lines puts an effect in plain language, one sentence per line.
 func (e Effect) Lines() []string {
 	who := "Members of " + e.Network
+	if e.Name != "" {
+		who = "Members of " + e.Name + " (" + e.Network + ")"
+	}
 	if e.Network == "all" {
 		who = "All members"
 	}

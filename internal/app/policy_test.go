@@ -76,7 +76,7 @@ func TestCompareReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(b)
-	for _, want := range []string{"## alpha double", "`funding.alpha.scale=2`", "Members of alpha:", "entries per member, 95 % interval",
+	for _, want := range []string{"## alpha double", "`funding.alpha.scale=2`", "Members of Alpha (well funded) (alpha):", "entries per member, 95 % interval",
 		"Extra public funding over the run:", "per additional entry", "(diff-alpha_double.svg)", "| alpha double | alpha |", "How to read this"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q:\n%s", want, md)

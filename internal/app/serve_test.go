@@ -98,8 +98,9 @@ func TestServeMatchesCompare(t *testing.T) {
 	page = html.UnescapeString(page)
 	cli := compareCLI(t, "testdata/small.toml", "mine", []string{"funding.alpha.scale=2", "network.beta.stream.arena.on_from=2010",
 		"network.alpha.stream.county.on_from=2010", "network.alpha.stream.county.nok_per_year=500000"}, 6, 3)
-	for _, net := range []string{"alpha", "beta"} {
-		want := "Members of " + net + ": " + diffWords(t, cli["mine/"+net+"/entries_per_member"])
+	for _, net := range []string{"Alpha (well funded) (alpha)", "Beta (loses its programme) (beta)"} {
+		id := net[strings.LastIndex(net, "(")+1 : len(net)-1]
+		want := "Members of " + net + ": " + diffWords(t, cli["mine/"+id+"/entries_per_member"])
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
