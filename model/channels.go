@@ -20,15 +20,16 @@ func (w *World) networkRange(wk *worker, lo, hi int) {
 }
 
 // runChannels spends the quarter's outreach budget, then runs this
-// quarter's events of every offered channel, in channel order, while the
-// network's budget lasts (budgets are never overspent).
+// quarter's events of every offered channel, in the network's order of
+// preference, while the network's budget lasts (budgets are never
+// overspent).
 func (w *World) runChannels(wk *worker, ns *NetworkState) {
 	if w.T < ns.FoundedStep || ns.Joined == 0 {
 		return
 	}
 	w.shuffleTakers(ns)
 	w.outreach(ns)
-	for c := range NumChannels {
+	for _, c := range ns.channels { // in the network's order of preference (Figure 5)
 		if !ns.Offered[c] {
 			continue
 		}
@@ -51,7 +52,7 @@ func (w *World) runChannels(wk *worker, ns *NetworkState) {
 
 // outreach spends the network's outreach share of its event budget on
 // visiting members (T5.5.2: innovation brokers who know the firms; B2 in
-// T4.4.2: "they should know more what they are selling"). A visit raises how
+// Table 4: "they should know more what they are selling"). A visit raises how
 // relevant the member finds the network's events, so members that would
 // otherwise not take part start to.
 func (w *World) outreach(ns *NetworkState) {
@@ -170,9 +171,10 @@ func (w *World) infoEvent(wk *worker, ns *NetworkState) {
 		return
 	}
 	cp := &w.chans[Info]
-	filled := 0
-	for idx := geometric(ns, pmax); idx < len(ns.order) && float64(filled) < cp.Slots; idx += 1 + geometric(ns, pmax) {
-		i := int(ns.order[idx])
+	n := len(ns.order)
+	start, filled := ns.rng.IntN(max(n, 1)), 0 // no member is favoured by its place when slots bind
+	for idx := geometric(ns, pmax); idx < n && float64(filled) < cp.Slots; idx += 1 + geometric(ns, pmax) {
+		i := int(ns.order[(start+idx)%n])
 		if ns.rng.Float64()*pmax < float64(f.PartProb[i])*attendance && w.afford(i, cp.FeeNOK) {
 			w.spend(i, cp.FeeNOK)
 			w.attend(wk, ns, i, Info, m, 1)
@@ -183,7 +185,8 @@ func (w *World) infoEvent(wk *worker, ns *NetworkState) {
 
 // forward delivers one item of information about market m to every member
 // that has joined; each acts on it with firm.info_uptake times its relevance,
-// times busy_participation while busy.
+// times busy_participation while busy and non_ambitious_participation
+// without international ambition (attention, T4.4.2).
 func (w *World) forward(ns *NetworkState, m int) {
 	f := &w.Firms
 	fr := &w.S.Firm
@@ -201,6 +204,9 @@ func (w *World) forward(ns *NetworkState, m int) {
 		p := fr.InfoUptake * float64(f.Relevance[i])
 		if f.Busy[i] {
 			p *= fr.BusyParticipation
+		}
+		if !f.Ambitious[i] {
+			p *= fr.NonAmbitiousParticipation // less attention to international news
 		}
 		if ns.rng.Float64()*pmax >= p {
 			continue
@@ -232,12 +238,13 @@ func geometric(ns *NetworkState, p float64) int {
 func (w *World) surveyEvent(wk *worker, ns *NetworkState) {
 	f := &w.Firms
 	cp := &w.chans[Survey]
-	answered := 0
-	for _, i32 := range ns.order {
+	answered, n := 0, len(ns.order)
+	start := ns.rng.IntN(max(n, 1)) // no member is favoured by its place when slots bind
+	for k := range n {
 		if float64(answered) >= cp.Slots {
 			break
 		}
-		i := int(i32)
+		i := int(ns.order[(start+k)%n])
 		t := int(f.Target[i])
 		if t < 0 || ns.rng.Float64() >= float64(f.PartProb[i]) || !w.afford(i, cp.FeeNOK) {
 			continue
@@ -263,7 +270,7 @@ func (w *World) surveyEvent(wk *worker, ns *NetworkState) {
 // the last event stopped. A member takes up the invitation with its
 // participation chance, times the market's attractiveness for its sector
 // unless the market is its target, and only if it can pay the fee. More
-// events therefore mean more participation (brief 2: funding sets how often
+// events therefore mean more participation (funding sets how often
 // channels run).
 func (w *World) slotEvent(wk *worker, ns *NetworkState, c Channel, m int) {
 	f := &w.Firms
@@ -319,7 +326,7 @@ func (w *World) attend(wk *worker, ns *NetworkState, i int, c Channel, m int, at
 		f.FundingReceived[i] += float32(grant)
 	}
 	if cp.CommitProb > 0 && !f.Stepped[i] && ns.rng.Float64() < w.eventCommitProb(i, j, m, cp.CommitProb) &&
-		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), float64(f.Grant[i]), w.S.Stages) {
+		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), w.grantLeft(i), w.S.Stages) {
 		w.stepUp(wk, i, m, w.T)
 	}
 }

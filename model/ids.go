@@ -2,7 +2,7 @@ package model
 
 import "github.com/rinsim/rinsim/scenarios"
 
-// Channel is one of the seven internationalisation channels (brief 3).
+// Channel is one of the seven internationalisation channels (T2.6, T4.1-4.3, Figure 5).
 type Channel uint8
 
 // The channels, in the order a network adds them as capacity grows.
@@ -29,7 +29,7 @@ func channelParams(c *scenarios.Channels) [NumChannels]scenarios.ChannelParams {
 	return [NumChannels]scenarios.ChannelParams{c.Info, c.CrossRIN, c.JointStand, c.NetworkProject, c.Embassy, c.Survey, c.Mentoring}
 }
 
-// Source is where a foreign contact came from (brief 6; T5.4 Figure 6).
+// Source is where a foreign contact came from (T5.4, Figure 6).
 type Source uint8
 
 // Contact sources. The first NumChannels are network channels and share

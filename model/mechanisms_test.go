@@ -140,6 +140,8 @@ func TestForwardedInformation(t *testing.T) {
 		{"full uptake and relevance, everyone acts", 1, 1, 1},
 		{"uptake times relevance", 0.5, 0.5, 0.25},
 	}
+	// Without ambition, attention falls by non_ambitious_participation; see
+	// TestForwardedInformationNeedsAttention.
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := thesis(t)
@@ -148,7 +150,7 @@ func TestForwardedInformation(t *testing.T) {
 			f := &w.Firms
 			members := ns.Members[:ns.Joined]
 			for _, i := range members {
-				f.Relevance[i], f.Busy[i], f.InfoActed[i] = tc.relevance, false, 0
+				f.Relevance[i], f.Busy[i], f.Ambitious[i], f.InfoActed[i] = tc.relevance, false, true, 0
 			}
 			const items, m = 400, 5
 			for range items {
@@ -166,6 +168,40 @@ func TestForwardedInformation(t *testing.T) {
 				t.Errorf("share acting %v, want %v +- 0.02", share, tc.wantShare)
 			}
 		})
+	}
+}
+
+// Busy and non-ambitious members pay less attention to forwarded
+// information (T4.4.2).
+func TestForwardedInformationNeedsAttention(t *testing.T) {
+	s := thesis(t)
+	s.Firm.InfoUptake, s.Firm.BusyParticipation, s.Firm.NonAmbitiousParticipation = 1, 0.5, 0.25
+	w, ns := steppedWorld(t, s)
+	f := &w.Firms
+	members := ns.Members[:ns.Joined]
+	for k, i := range members {
+		f.Relevance[i], f.InfoActed[i] = 1, 0
+		f.Busy[i], f.Ambitious[i] = k%2 == 0, k%4 < 2
+	}
+	const items = 400
+	for range items {
+		w.forward(ns, 1)
+	}
+	acted := map[[2]bool][2]float64{} // (busy, ambitious) -> (acted, items)
+	for _, i := range members {
+		key := [2]bool{f.Busy[i], f.Ambitious[i]}
+		a := acted[key]
+		acted[key] = [2]float64{a[0] + float64(f.InfoActed[i]), a[1] + items}
+	}
+	want := map[[2]bool]float64{{false, true}: 1, {true, true}: 0.5, {false, false}: 0.25, {true, false}: 0.125}
+	for key, p := range want {
+		a := acted[key]
+		if a[1] == 0 {
+			t.Fatalf("no member with busy=%v ambitious=%v", key[0], key[1])
+		}
+		if got := a[0] / a[1]; got < p-0.03 || got > p+0.03 {
+			t.Errorf("busy=%v ambitious=%v: share acting %v, want %v +- 0.03", key[0], key[1], got, p)
+		}
 	}
 }
 
@@ -251,5 +287,29 @@ func TestInterregTiltActsOnMembers(t *testing.T) {
 	t.Logf("Nordic knowledge of OREEC members: %.1f without the tilt, %.1f with it", none, strong)
 	if strong < none*1.1 {
 		t.Errorf("Nordic knowledge of OREEC members: %v without the tilt, %v with a strong one; want at least 10 %% more", none, strong)
+	}
+}
+
+// Events run in the network's order of preference: CWN's Nordic network
+// project (Figure 5, T4.1.3) is held in 2015-16 on half a person's budget,
+// before any joint stand could use the money up.
+func TestCWNRunsItsNetworkProjectAfterArena(t *testing.T) {
+	s := thesis(t)
+	from := int(scenarios.NewQuarter(2015, 1) - s.Start)
+	held := 0
+	for seed := uint64(1); seed <= 3; seed++ {
+		w := newWorld(t, s, seed)
+		for !w.Done() {
+			w.Step()
+			if w.T-1 >= from {
+				held += w.Networks[2].Events[NetworkProject]
+			}
+		}
+		if w.Networks[2].ID != "cwn" {
+			t.Fatalf("network 2 is %s, want cwn", w.Networks[2].ID)
+		}
+	}
+	if held == 0 {
+		t.Error("CWN held no network project in 2015-16 in three runs")
 	}
 }

@@ -175,7 +175,7 @@ func ChannelOrder(rank map[string]float64) []Channel {
 
 // Intensity is how much more often than the base frequency the offered
 // channels run: spare capacity is spent on more events, up to maxIntensity
-// (brief 2: funding sets "how often it runs them").
+// (funding sets how often a network runs its channels, T5.2).
 func Intensity(capacity, used, maxIntensity float64) float64 {
 	if used <= 0 {
 		return 0

@@ -5,7 +5,7 @@ const MaxStages = 8
 
 // StepStats is what one group of one network did in one quarter, for
 // steps.csv. Counts are of firms in the group at that step (members that have
-// joined, or comparison firms).
+// joined, or comparison firms observed by then).
 type StepStats struct {
 	Step        int
 	Network     int
@@ -68,7 +68,7 @@ func (w *World) collectRange(wk *worker, lo, hi int) {
 }
 
 func (w *World) collectGroup(wk *worker, st *StepStats, ns *NetworkState, t int, g Group, firms []int32) {
-	*st = StepStats{Step: t, Network: ns.Index, Group: g, Firms: len(firms),
+	*st = StepStats{Step: t, Network: ns.Index, Group: g,
 		Entries: ns.Acc[g].Entries, NewEntrants: ns.Acc[g].NewEntrants, Contacts: ns.Acc[g].Contacts}
 	if g == GroupMember {
 		st.FundingNOK, st.BudgetNOK, st.SpentNOK = ns.FundingYear/4, ns.Budget, ns.SpentNOK
@@ -83,8 +83,13 @@ func (w *World) collectGroup(wk *worker, st *StepStats, ns *NetworkState, t int,
 	M := f.M
 	var general float64
 	var markets int
+	observed := 0
 	for _, i32 := range firms {
 		i := int(i32)
+		if !w.counted(i, t) {
+			continue // a comparison firm not yet observed
+		}
+		observed++
 		if f.Attended[i] {
 			st.Attended++
 		}
@@ -100,8 +105,9 @@ func (w *World) collectGroup(wk *worker, st *StepStats, ns *NetworkState, t int,
 			}
 		}
 	}
-	if len(firms) > 0 {
-		st.MeanGeneral = general / float64(len(firms))
-		st.MeanMarkets = float64(markets) / float64(len(firms))
+	st.Firms = observed
+	if observed > 0 {
+		st.MeanGeneral = general / float64(observed)
+		st.MeanMarkets = float64(markets) / float64(observed)
 	}
 }

@@ -256,6 +256,12 @@ func (w *World) cash(i int) float64 {
 	return float64(f.Budget[i]-f.Committed[i])/4 + float64(f.Grant[i]) - float64(f.Spent[i])
 }
 
+// grantLeft is firm i's co-funding not yet spent this quarter: spending
+// draws on co-funding first (learn settles it at the end of the quarter).
+func (w *World) grantLeft(i int) float64 {
+	return max(0, float64(w.Firms.Grant[i])-float64(w.Firms.Spent[i]))
+}
+
 func (w *World) afford(i int, nok float64) bool { return nok <= w.cash(i) }
 
 func (w *World) spend(i int, nok float64) { w.Firms.Spent[i] += float32(nok) }
@@ -290,7 +296,7 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 	g := float64(f.General[i])
 	row := i * M
 	attr := w.attr[int(f.Sector[i])*M : int(f.Sector[i]+1)*M]
-	slack := float64(f.Budget[i]) - float64(f.Committed[i]) + float64(f.Grant[i]) // co-funding relaxes the budget (T5.5.1)
+	slack := float64(f.Budget[i]) - float64(f.Committed[i]) + w.grantLeft(i) // co-funding relaxes the budget (T5.5.1)
 	last := len(w.stageCost) - 1
 	rate, gw, aversion := fr.StepRate*amb, fr.GeneralRiskWeight, fr.RiskAversion
 	p := wk.scratch[:0]
@@ -339,7 +345,7 @@ func (w *World) stepUp(wk *worker, i, m, t int) {
 	f.Stage[j] = s + 1
 	f.Active[i] |= 1 << m
 	f.Stepped[i] = true
-	own, used := CoFundedStep(w.stageCost[s+1]-w.stageCost[s], float64(f.Grant[i]))
+	own, used := CoFundedStep(w.stageCost[s+1]-w.stageCost[s], w.grantLeft(i))
 	f.Committed[i] += float32(own)
 	f.Grant[i] -= float32(used)
 	f.CoFunded[i] += float32(used)

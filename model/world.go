@@ -17,7 +17,7 @@ type Group uint8
 // Groups of firms.
 const (
 	GroupMember     Group = iota // joins the network at JoinStep
-	GroupComparison              // same sector, never joins (brief 2)
+	GroupComparison              // same sector, never joins (a comparison group)
 )
 
 func (g Group) String() string {

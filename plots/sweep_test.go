@@ -109,7 +109,7 @@ p1,2,0,1,2007Q1,cwn,member,10,0.5`)
 
 func TestShortDoc(t *testing.T) {
 	for _, c := range []struct{ doc, want string }{
-		{"policy lever: multiplies every network's public funding (brief 1: +50 % / -50 % scenarios)", "multiplies every network's public funding"},
+		{"policy lever: multiplies every network's public funding (policy scenarios such as +50 % or -50 %)", "multiplies every network's public funding"},
 		{"exponent on (1-risk) in the commitment probability; Uppsala: perceived risk holds back commitment (T2.1)", "exponent on (1-risk) in the commitment probability"},
 		{"last year, inclusive", "last year, inclusive"},
 		{"psychic distance to Norway (T2.1; T5.1 'not necessary for Sweden')", "psychic distance to Norway"},

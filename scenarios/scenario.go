@@ -55,7 +55,7 @@ func (s *Scenario) Steps() int { return int(s.End-s.Start) + 1 }
 
 // Funding holds the global policy levers and the price of secretariat work.
 type Funding struct {
-	Scale            float64 `toml:"scale" unit:"multiplier" min:"0" max:"100" doc:"policy lever: multiplies every network's public funding (brief 1: +50 % / -50 % scenarios)"`
+	Scale            float64 `toml:"scale" unit:"multiplier" min:"0" max:"100" doc:"policy lever: multiplies every network's public funding (policy scenarios such as +50 % or -50 %)"`
 	NOKPerFTE        float64 `toml:"nok_per_fte" unit:"NOK/year" min:"1" max:"1e8" doc:"full cost of one secretariat full-time equivalent (assumed; T5.2: CWN's county money pays one person at 50 %)"`
 	SecretariatShare float64 `toml:"secretariat_share" unit:"fraction" min:"0" max:"1" doc:"share of funding spent on secretariat salaries; the rest pays event costs (assumed)"`
 	MaxIntensity     float64 `toml:"max_intensity" unit:"multiplier" min:"1" max:"20" doc:"cap on how much spare capacity raises the frequency of offered channels (assumed)"`
@@ -94,10 +94,11 @@ type Stage struct {
 }
 
 // Channels are the seven internationalisation channels a network can offer
-// (brief 3; T2.6, T4.1-4.3, Figure 5). The order of the fields is the order
-// in which a network adds channels as its secretariat capacity grows, from the
+// (T2.6, T4.1-4.3, Figure 5). The order of the fields is the default order in
+// which a network adds channels as its secretariat capacity grows, from the
 // cheapest and broadest to the most specialised (T5.1: only the best funded
-// network runs surveys and mentoring).
+// network runs surveys and mentoring); network.<id>.channels ranks them per
+// network.
 type Channels struct {
 	Info           ChannelParams `toml:"info"`
 	CrossRIN       ChannelParams `toml:"cross_rin"`
@@ -135,7 +136,7 @@ type ChannelParams struct {
 	CommitProb     float64 `toml:"commit_prob" unit:"probability" min:"0" max:"1" doc:"chance that taking part leads to a commitment step in the event's market that quarter, when the firm's knowledge and budget allow (T4.1.2: fairs expose firms to customers and distributors; T4.1.3: project firms work the market together); value assumed"`
 }
 
-// Public holds the public actors, as parameters (brief 2; T2.8, T4.3).
+// Public holds the public actors, as parameters (T2.8, T4.3).
 type Public struct {
 	EmbassyAttention       float64 `toml:"embassy_attention" unit:"multiplier" min:"0" max:"10" doc:"contact success multiplier when an embassy hosts (T4.3.1: 'more attention than just a random company'); value assumed"`
 	InnovationNorwayShare  float64 `toml:"innovation_norway_share" unit:"fraction" min:"0" max:"1" doc:"share of a business network project paid by Innovation Norway; 0 removes the channel (T4.1.3, T4.3.2); value assumed"`
@@ -155,7 +156,7 @@ type PeerRules struct {
 }
 
 // Market is a foreign market with its psychic distance to Norway and its
-// attractiveness per sector (brief 2).
+// attractiveness per sector (T5.1).
 type Market struct {
 	ID              string             `toml:"id" doc:"market id"`
 	Name            string             `toml:"name" doc:"display name"`
@@ -180,7 +181,7 @@ type Archetype struct {
 }
 
 // Network is a regional innovation network with its funding history
-// (T3.5, brief 4).
+// (T3.5, T5.2).
 type Network struct {
 	ID             string             `toml:"id" doc:"network id"`
 	Name           string             `toml:"name" doc:"display name"`
@@ -188,14 +189,14 @@ type Network struct {
 	Founded        int                `toml:"founded" unit:"year" min:"1900" max:"2200" doc:"year the network starts (T3.5)"`
 	InitialMembers int                `toml:"initial_members" unit:"firms" min:"1" max:"100000000" doc:"members in the founding year (T3.5: Oslo Medtech 32 in 2009)"`
 	Members        int                `toml:"members" unit:"firms" min:"1" max:"100000000" doc:"members at the end; members join evenly in between (T3.5: OREEC 60, Oslo Medtech about 180, CWN 70)"`
-	NonMembers     int                `toml:"non_members" unit:"firms" min:"0" max:"100000000" doc:"comparison SMEs of the same sector that never join (brief 2)"`
+	NonMembers     int                `toml:"non_members" unit:"firms" min:"0" max:"100000000" doc:"comparison SMEs of the same sector that never join, observed over the members' windows"`
 	AmbitionShare  float64            `toml:"ambition_share" unit:"fraction" min:"0" max:"1" doc:"share of firms with international ambition (T3.5: more than 28 % at Oslo Medtech)"`
 	EventRelevance float64            `toml:"event_relevance" unit:"0-1" min:"0" max:"1" doc:"mean relevance of the network's events to a member's sub-industry (T3.5: OREEC's members span solar to waste; T4.4.2, A1: 'they don't have something that is relevant for us')"`
 	FundingScale   float64            `toml:"funding_scale" unit:"multiplier" min:"0" max:"100" doc:"policy lever on this network's funding; alias funding.<id>.scale"`
 	Partners       map[string]float64 `toml:"partners" unit:"clusters" min:"0" max:"1000" doc:"partner clusters abroad per market (T4.1.1: Oslo Medtech's US partner; T3.5: OREEC's 20 foreign clusters in ICN; T4.1.3: CWN's Nordic project)"`
 	Archetypes     map[string]float64 `toml:"archetypes" unit:"weight" min:"0" max:"1000" doc:"mix of member archetypes (relative weights)"`
 	Channels       map[string]float64 `toml:"channels" unit:"rank" min:"0" max:"100" doc:"channels the network pursues, by rank (1 first; 0 never), added in rank order while capacity lasts; empty: all channels in the default order (Figure 5: which channels each network offers follows its funding sources and partners, T4.1, T5.1)"`
-	OutreachShare  float64            `toml:"outreach_share" unit:"fraction" min:"0" max:"1" doc:"policy lever: share of the event budget spent on visiting members, an innovation broker's work (T5.5, T5.5.2; B2 in T4.4.2: 'they should know more what they are selling'); 0 in the thesis networks"`
+	OutreachShare  float64            `toml:"outreach_share" unit:"fraction" min:"0" max:"1" doc:"policy lever: share of the event budget spent on visiting members, an innovation broker's work (T5.5, T5.5.2; B2 in Table 4: 'they should know more what they are selling'); 0 in the thesis networks"`
 	Streams        []Stream           `toml:"stream"`
 }
 

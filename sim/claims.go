@@ -150,8 +150,6 @@ type Measures struct {
 	LowParticipation  float64            // share of members (a year or more) attending < 2 events a year
 	EntriesNoPrior    float64            // entries per member without prior international experience
 	EntriesPrior      float64            // ... with prior experience
-	InfoOrSupport     float64            // share of members receiving information or co-funding
-	RINContact        float64            // share of members with a contact from a network channel
 	PeerPerMember     float64            // peer shares per member over the run
 	FirstDistance     float64            // mean psychic distance of members' first entries
 	LaterDistance     float64            // ... of their later entries
@@ -185,7 +183,7 @@ func Measure(r *Result, distance []float64) Measures {
 			m.CWNChannelsAfter = float64(st.Channels)
 		}
 	}
-	var members, yearMembers, low, noPrior, prior, nNoPrior, nPrior, info, rinContact, peers float64
+	var members, yearMembers, low, noPrior, prior, nNoPrior, nPrior, peers float64
 	var first, later []float64
 	cwnLate, cwnMembers := 0.0, 0.0
 	for i := range f.N {
@@ -207,12 +205,6 @@ func Measure(r *Result, distance []float64) Measures {
 			noPrior += float64(f.Entries[i])
 			nNoPrior++
 		}
-		if f.InfoReceived[i] > 0 || f.FundingReceived[i] > 0 {
-			info++
-		}
-		if rinContacts(f, i) > 0 {
-			rinContact++
-		}
 		peers += float64(f.PeerReceived[i])
 		first, later = entryDistances(w, distance, i, join, first, later)
 		if s.Networks[f.Network[i]].ID == "cwn" {
@@ -230,8 +222,6 @@ func Measure(r *Result, distance []float64) Measures {
 	m.LowParticipation = ratio(low, int(yearMembers))
 	m.EntriesNoPrior = ratio(noPrior, int(nNoPrior))
 	m.EntriesPrior = ratio(prior, int(nPrior))
-	m.InfoOrSupport = info / members
-	m.RINContact = rinContact / members
 	m.PeerPerMember = peers / members
 	m.FirstDistance = mean(first)
 	m.LaterDistance = mean(later)

@@ -17,7 +17,8 @@ type Summary struct {
 	EntrantShare     float64
 	EntriesPerMember float64
 	// MeanQuartersToFirstEntry is measured from joining (members) or from
-	// the start (comparison), over firms that entered; NaN if none did.
+	// the start of observation (comparison), over firms that entered; NaN if
+	// none did.
 	MeanQuartersToFirstEntry float64
 	MaxChannels              int
 	MeanChannels             float64 // mean channels offered per funded quarter
@@ -60,11 +61,9 @@ func summarize(r *Result, ns *model.NetworkState, g model.Group, firms []int32) 
 			continue
 		}
 		entrants++
-		start := 0
-		if g == model.GroupMember {
-			start = int(f.JoinStep[i])
-		}
-		quarters += float64(int(f.FirstEntry[i]) - start)
+		// From joining (members) or from the start of observation
+		// (comparison firms, matched to the members' windows).
+		quarters += float64(int(f.FirstEntry[i]) - int(f.JoinStep[i]))
 		distance += w.S.Markets[f.FirstMarket[i]].PsychicDistance
 	}
 	n := float64(max(len(firms), 1))

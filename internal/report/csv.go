@@ -97,13 +97,16 @@ func StepRecord(s *scenarios.Scenario, st model.StepStats) []string {
 	return rec
 }
 
-// FirmsHeader is the header of firms.csv.
+// FirmsHeader is the header of firms.csv. "joined" is the quarter a member
+// joined, or the quarter from which a comparison firm is observed;
+// committed_nok is the firm's own yearly commitment, cofunded_nok the part
+// co-funding pays.
 func FirmsHeader() []string {
 	h := []string{"firm", "network", "group", "archetype", "sector", "ambitious", "joined",
 		"prior_international", "entries", "first_entry_quarter", "quarters_to_first_entry",
 		"first_market", "first_market_distance", "markets_entered", "max_stage",
 		"general_knowledge", "participations", "info_received", "funding_received_nok",
-		"peer_received", "peer_given", "budget_nok", "committed_nok"}
+		"peer_received", "peer_given", "budget_nok", "committed_nok", "cofunded_nok", "info_acted", "outreach_visits"}
 	for _, s := range model.SourceNames() {
 		h = append(h, "contacts_"+s)
 	}
@@ -146,7 +149,8 @@ func firmRecord(r *sim.Result, i int) []string {
 		itoa(entered), s.Stages[maxStage].ID, num(float64(f.General[i])),
 		itoa(int(f.Participations[i])), itoa(int(f.InfoReceived[i])),
 		num(float64(f.FundingReceived[i])), itoa(int(f.PeerReceived[i])), itoa(int(f.PeerGiven[i])),
-		num(float64(f.Budget[i])), num(float64(f.Committed[i]))}
+		num(float64(f.Budget[i])), num(float64(f.Committed[i])), num(float64(f.CoFunded[i])),
+		itoa(int(f.InfoActed[i])), itoa(int(f.Visits[i]))}
 	for src := range model.NumSources {
 		rec = append(rec, itoa(int(f.BySource[i*int(model.NumSources)+int(src)])))
 	}
