@@ -28,6 +28,10 @@ func TestScenarioFileGetsItsOwnFolderAndForceKeepsOthers(t *testing.T) {
 	for _, args := range [][]string{
 		{"run", "--quiet", "--scenario", "my.toml", "--out", "out/thesis-1", "--force"},
 		{"sweep", "--quiet", "--scenario", "my.toml", "--param", "funding.scale=1:2:2", "--reps", "1", "--out", "out/thesis-1", "--force"},
+		{"compare", "--quiet", "--scenario", "my.toml", "--reps", "2", "--out", "out/thesis-1", "--force"},
+		{"sensitivity", "--quiet", "--scenario", "my.toml", "--method", "morris", "--param", "funding.scale=0:1", "--n", "2", "--out", "out/thesis-1", "--force"},
+		{"reproduce", "--quiet", "--scenario", "my.toml", "--reps", "2", "--out", "out/thesis-1", "--force"},
+		{"validate", "--quiet", "--scenario", "my.toml", "--reps", "2", "--out", "out/thesis-1", "--force"},
 	} {
 		_, stderr, code := execute(t, context.Background(), args...)
 		if code != ExitUsage || !strings.Contains(stderr, "another --out") || !strings.Contains(stderr, `"thesis" from thesis`) {

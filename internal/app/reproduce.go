@@ -72,7 +72,7 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	out := c.String("out")
 	if out == "" {
-		out = filepath.Join("out", "reproduce-"+base.Name+"-"+strconv.FormatUint(seed, 10))
+		out = filepath.Join("out", "reproduce-"+outLabel(source, base)+"-"+strconv.FormatUint(seed, 10))
 	}
 	l, err := lock.Acquire(out)
 	if err != nil {
@@ -80,6 +80,9 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	defer l.Release()
 	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
+		return err
+	}
+	if err := report.CheckSameScenario(out, base.Name, source); err != nil {
 		return err
 	}
 	var bar *progress.Bar

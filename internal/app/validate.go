@@ -69,7 +69,7 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	out := c.String("out")
 	if out == "" {
-		out = filepath.Join("out", "validate-"+base.Name+"-"+strconv.FormatUint(seed, 10))
+		out = filepath.Join("out", "validate-"+outLabel(source, base)+"-"+strconv.FormatUint(seed, 10))
 	}
 	l, err := lock.Acquire(out)
 	if err != nil {
@@ -77,6 +77,9 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	defer l.Release()
 	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
+		return err
+	}
+	if err := report.CheckSameScenario(out, base.Name, source); err != nil {
 		return err
 	}
 	var bar *progress.Bar
