@@ -19,7 +19,7 @@ func DifferenceFromBaseline(cmp *Table, scenario string) Figure {
 	si, ni, gi, mi := cmp.Col("scenario"), cmp.Col("network"), cmp.Col("group"), cmp.Col("metric")
 	di, lo, hi := cmp.Col("diff"), cmp.Col("diff_ci_low"), cmp.Col("diff_ci_high")
 	f := Figure{Name: "diff-" + FileName(scenario), Kind: Bars,
-		Title:  "Scenario " + scenario + " minus the baseline (95 % intervals)",
+		Title:  "Change from the baseline: " + scenario + " (95 % intervals)",
 		XLabel: "network (members)", YLabel: "change from the baseline"}
 	for _, r := range cmp.Rows {
 		if r[si] == scenario && r[gi] == "member" && !slices.Contains(f.Categories, r[ni]) {
