@@ -2,7 +2,9 @@ package plots
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math"
 	"os"
@@ -35,7 +37,10 @@ func ReadTable(path string) (*Table, error) {
 	return t, nil
 }
 
-// ParseTable parses CSV text with a header line.
+// ParseTable parses CSV text with a header line. Every row must have the
+// header's columns, and a column that mostly holds numbers must hold
+// numbers (or NA) throughout: a truncated or damaged file is an error
+// naming the line.
 func ParseTable(text string) (*Table, error) {
 	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
 	if err != nil {
@@ -44,7 +49,29 @@ func ParseTable(text string) (*Table, error) {
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("empty table")
 	}
-	return &Table{Header: recs[0], Rows: recs[1:]}, nil
+	t := &Table{Header: recs[0], Rows: recs[1:]}
+	for c := range t.Header {
+		nums := 0
+		for _, r := range t.Rows {
+			if isNumber(r[c]) {
+				nums++
+			}
+		}
+		if 2*nums <= len(t.Rows) {
+			continue // a text column
+		}
+		for k, r := range t.Rows {
+			if !isNumber(r[c]) && r[c] != "NA" && r[c] != "" {
+				return nil, fmt.Errorf("line %d: column %s: %q is not a number", k+2, t.Header[c], r[c])
+			}
+		}
+	}
+	return t, nil
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // Col is the index of a column, -1 if absent.
@@ -589,6 +616,13 @@ func Scaling(t *Table) Figure {
 // firms.csv, entries.csv (run, reproduce), compare.csv, runs.csv of a
 // two-parameter sweep, indices.csv.
 func FromDir(dir string) ([]Figure, error) {
+	// A file that is there but damaged is an error naming it, never a
+	// figure silently left out or drawn from garbage.
+	for _, name := range []string{"compare.csv", "steps.csv", "firms.csv", "entries.csv", "indices.csv", "runs.csv", "scaling.csv"} {
+		if _, err := ReadTable(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
 	var figs []Figure
 	found := false
 	cmp, cerr := ReadTable(filepath.Join(dir, "compare.csv"))

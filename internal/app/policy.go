@@ -251,7 +251,7 @@ func (r *compareReport) write(w io.Writer) error {
 			fmt.Fprintf(&b, "### %s\n\n![%s](%s.svg)\n\n", f.Title, f.Title, f.Name)
 		}
 	}
-	fmt.Fprintf(&b, "Data: `compare.csv` (every metric with its interval), `runs.csv` (every replication). Redraw the figures with `rinsim plot DIR`.\n\n")
+	fmt.Fprintf(&b, "Data: `compare.csv` (every metric with its interval), `runs.csv` (every replication). Redraw the figures with `rinsim plot --force DIR`.\n\n")
 	b.WriteString(r.Provenance.Markdown())
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -33,7 +33,7 @@ func reproduceCommand(stdout, stderr io.Writer) *cli.Command {
 			"Verdicts: reproduced (holds, not in its control), built-in (holds in its control too),\n" +
 			"calibration input (restates inputs), inconclusive (interval contains 0), contradicted.\n" +
 			"Writes claims.csv, report.md, the figures (PNG and SVG) and the data behind them (steps.csv,\n" +
-			"firms.csv, entries.csv, compare.csv) to DIR; `rinsim plot DIR` redraws the figures.\n" +
+			"firms.csv, entries.csv, compare.csv) to DIR; `rinsim plot --force DIR` redraws the figures.\n" +
 			"--robust N reruns every claim at N Latin-hypercube points within +-20 % of the calibrated\n" +
 			"values of the invented (assumed) parameters and writes robust.csv: the share of points\n" +
 			"where each claim gets each verdict.\n\n" +
@@ -374,7 +374,7 @@ func (rp *Reproduction) writeReport(w io.Writer, m *report.Manifest, reps int, f
 	fmt.Fprintf(&b, "# rinsim: the thesis's claims on model output\n\n")
 	fmt.Fprintf(&b, "Scenario `%s` (SHA-256 `%.12s`), master seed %d, %d replications per run with common random numbers; rinsim %s (commit %s, %s).\n\n",
 		m.Scenario, m.ScenarioHash, m.Seed, reps, m.Version, m.Commit, m.GoVersion)
-	fmt.Fprintf(&b, "Regenerate: `%s`; redraw the figures: `rinsim plot DIR`.\n\n", m.CommandLine)
+	fmt.Fprintf(&b, "Regenerate: `%s`; redraw the figures: `rinsim plot --force DIR`.\n\n", m.CommandLine)
 	b.WriteString("The claims are those the master thesis makes about the three networks (see References). Each is measured on the " +
 		"runs as a paired effect with its 95 % t interval. It **holds** when the interval lies above zero. Each claim is measured " +
 		"again in its **negative control**, the same runs without the mechanism the thesis credits for it. Verdicts: " +
