@@ -111,6 +111,10 @@ func takesValue(flags []cli.Flag, name string) bool {
 	return false // unknown flags are reported by the parser
 }
 
+// takeArgs are the commands with positional arguments; the others refuse
+// them instead of ignoring them.
+var takeArgs = []string{"rinsim merge", "rinsim plot", "rinsim scenarios show"}
+
 // prepareCommands makes usage errors one line that names the command and
 // points to its --help, instead of printing the whole help text first; and
 // it checks required flags the same way.
@@ -125,6 +129,13 @@ func prepareCommands(cmds []*cli.Command, path string) {
 					if !ctx.IsSet(name) {
 						return fmt.Errorf("%sflag --%s is required; see %s --help", prefix(p), name, p)
 					}
+				}
+				if ctx.NArg() > 0 && !slices.Contains(takeArgs, p) {
+					hint := ""
+					if hasFlag(ctx, "scenario") {
+						hint = " (give a scenario with --scenario)"
+					}
+					return fmt.Errorf("%sunexpected argument %q: this command takes flags only%s; see %s --help", prefix(p), ctx.Args().First(), hint, p)
 				}
 				if err := checkCommon(ctx); err != nil {
 					return err

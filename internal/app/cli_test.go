@@ -17,6 +17,8 @@ func TestUsageErrorsAreOneLineWithAHint(t *testing.T) {
 		want []string // fragments of the message
 	}{
 		{"mistyped command", []string{"rnu"}, []string{`unknown command "rnu"`, `did you mean "run"`}},
+		{"stray argument", []string{"sweep", "--param", "funding.scale=0:1:2", "thesis"}, []string{`unexpected argument "thesis"`}},
+		{"stray argument compare", []string{"compare", "cwn"}, []string{`unexpected argument "cwn"`}},
 		{"mistyped help topic", []string{"help", "swep"}, []string{`did you mean "sweep"`}},
 		{"mistyped subcommand", []string{"scenarios", "shwo", "thesis"}, []string{`did you mean "show"`}},
 		{"mistyped flag", []string{"run", "--sead", "3"}, []string{"-sead", "did you mean --seed", "see rinsim run --help"}},
