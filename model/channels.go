@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/rinsim/rinsim/scenarios"
 )
@@ -397,7 +398,8 @@ func (w *World) peerMarket(j, target int) int {
 		return target
 	}
 	best, bestStage := -1, uint8(0)
-	for m := range M {
+	for set := f.Active[j]; set != 0; set &= set - 1 { // markets at stage >= 1, in order
+		m := bits.TrailingZeros32(set)
 		if s := f.Stage[j*M+m]; s > bestStage {
 			best, bestStage = m, s
 		}

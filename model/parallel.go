@@ -2,6 +2,7 @@ package model
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -13,6 +14,17 @@ import (
 // firm draws from its own stream, and what workers count is summed as
 // integers.
 const BlockSize = 4096
+
+// MinFirmsPerWorker is the population below which an extra worker costs
+// more in hand-offs than it saves: two blocks of firms each.
+const MinFirmsPerWorker = 2 * BlockSize
+
+// DefaultWorkers is the number of workers for a population of firms on
+// this machine: one per CPU, but one per MinFirmsPerWorker firms at most,
+// so the thesis scenario (310 SMEs) runs on one.
+func DefaultWorkers(firms int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), firms/MinFirmsPerWorker))
+}
 
 // worker holds what one goroutine needs while updating firms: a generator it
 // reseeds per firm, scratch space and its own counters, merged after each
@@ -55,6 +67,12 @@ func padded[T any](n int) []T {
 func (wk *worker) stream(w *World, i int, stepKey uint64) *rand.Rand {
 	rng.ReseedKey(&wk.src, stepKey, w.Firms.Key[i])
 	return wk.r
+}
+
+// pcg is stream without the *rand.Rand wrapper, for the hot loops (see unit).
+func (wk *worker) pcg(w *World, i int, stepKey uint64) *rand.PCG {
+	rng.ReseedKey(&wk.src, stepKey, w.Firms.Key[i])
+	return &wk.src
 }
 
 // MarketAcc counts what happened in one foreign market this quarter.

@@ -389,7 +389,7 @@ func TestOutboundMarketFollowsTheWeights(t *testing.T) {
 		total := sum(want)
 		counts := make([]float64, len(want))
 		const n = 200_000
-		r := rand.New(rand.NewPCG(3, 4))
+		r := rand.NewPCG(3, 4)
 		for range n {
 			counts[w.outboundMarket(wk, i, r)]++
 		}

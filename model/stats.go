@@ -1,5 +1,7 @@
 package model
 
+import "math/bits"
+
 // MaxStages is the longest establishment chain a scenario may define.
 const MaxStages = 8
 
@@ -97,12 +99,11 @@ func (w *World) collectGroup(wk *worker, st *StepStats, ns *NetworkState, t int,
 			st.Entrants++
 		}
 		general += float64(f.General[i])
-		for m, s := range f.Stage[i*M : (i+1)*M] {
-			if s > 0 {
-				markets++
-				st.StageCounts[s]++
-				wk.present[m]++
-			}
+		for set := f.Active[i]; set != 0; set &= set - 1 { // markets at stage >= 1
+			m := bits.TrailingZeros32(set)
+			markets++
+			st.StageCounts[f.Stage[i*M+m]]++
+			wk.present[m]++
 		}
 	}
 	st.Firms = observed

@@ -124,28 +124,29 @@ func (w *World) firmRange(wk *worker, lo, hi int) {
 	t := w.T
 	key := rng.StepKey(w.seed, rng.KindFirms, uint64(t))
 	for i := lo; i < hi; i++ {
-		w.firmQuarter(wk, i, t, wk.stream(w, i, key))
+		w.firmQuarter(wk, i, t, wk.pcg(w, i, key))
 	}
 }
 
-func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
+func (w *World) firmQuarter(wk *worker, i, t int, r *rand.PCG) {
 	f := &w.Firms
 	fr := &w.S.Firm
 	f.Spent[i] = 0
 	f.Attended[i] = false
 	f.Stepped[i] = false
 	if f.Busy[i] {
-		f.Busy[i] = r.Float64() >= fr.BusyEnd
+		f.Busy[i] = unit(r) >= fr.BusyEnd
 	} else {
-		f.Busy[i] = r.Float64() < fr.BusyStart
+		f.Busy[i] = unit(r) < fr.BusyStart
 	}
-	if f.Busy[i] && f.Group[i] == GroupMember && w.counted(i, t) {
+	joined := f.Group[i] == GroupMember && w.counted(i, t)
+	if f.Busy[i] && joined {
 		f.BusyQuarters[i]++
 	}
 	a := int(f.Archetype[i])
 	hz := &w.hazard[a]
 	for _, src := range [...]Source{SrcBusiness, SrcSocial, SrcOther} {
-		if r.Float64() >= hz[src] || w.attrSum[f.Sector[i]] <= 0 { // no market of interest, no contact
+		if unit(r) >= hz[src] || w.attrSum[f.Sector[i]] <= 0 { // no market of interest, no contact
 			continue
 		}
 		if src == SrcOther {
@@ -156,16 +157,16 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rand.Rand) {
 		}
 		w.addContact(wk, i, w.outboundMarket(wk, i, r), src, t)
 	}
-	if r.Float64() < hz[SrcInbound] && w.attrSum[f.Sector[i]] > 0 {
+	if unit(r) < hz[SrcInbound] && w.attrSum[f.Sector[i]] > 0 {
 		// Distributors approach the firm from markets in proportion to
 		// attractiveness, whatever the distance (T4.4.3, D4+D5).
 		M := f.M
 		sec := int(f.Sector[i])
-		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], r.Float64()), SrcInbound, t)
+		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], unit(r)), SrcInbound, t)
 	}
 	f.Target[i] = int8(w.target(i))
 	f.PartProb[i] = 0
-	if f.Group[i] == GroupMember && w.counted(i, t) {
+	if joined {
 		arch := &w.S.Archetypes[a]
 		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousParticipation))
 	}
@@ -181,20 +182,20 @@ const maxRejections = 64
 // distance discount exp(-distance_aversion*d*(1-g)), which is at most 1.
 // This is exact and takes a few exponentials on average instead of one per
 // market. The firm's sector must have a market of interest.
-func (w *World) outboundMarket(wk *worker, i int, r *rand.Rand) int {
+func (w *World) outboundMarket(wk *worker, i int, r *rand.PCG) int {
 	f := &w.Firms
 	M := f.M
 	sec := int(f.Sector[i])
 	row, total := w.attr[sec*M:(sec+1)*M], w.attrSum[sec]
 	c := 1 - float64(f.General[i])
 	for range maxRejections {
-		m := pick(row, total, r.Float64())
-		if r.Float64() < math.Exp(-c*w.daDistance[m]) {
+		m := pick(row, total, unit(r))
+		if unit(r) < math.Exp(-c*w.daDistance[m]) {
 			return m
 		}
 	}
 	wts := w.outboundWeights(wk, i)
-	return pick(wts, sum(wts), r.Float64())
+	return pick(wts, sum(wts), unit(r))
 }
 
 // outboundWeights fills the worker's scratch with firm i's search weights.
@@ -212,7 +213,9 @@ func (w *World) outboundWeights(wk *worker, i int) []float64 {
 
 // target is the market not yet entered with the highest search weight, -1 if
 // none. It compares log weights, log A_m - distance_aversion*d_m*(1-g), which
-// order markets as OutboundWeight does without computing an exponential.
+// order markets as OutboundWeight does without computing an exponential. It
+// visits only the markets of interest to the firm's sector that it has not
+// entered (bit sets), in market order, so ties go to the first as before.
 func (w *World) target(i int) int {
 	f := &w.Firms
 	M := f.M
@@ -220,10 +223,8 @@ func (w *World) target(i int) int {
 	c := 1 - float64(f.General[i])
 	best, bestW := -1, math.Inf(-1)
 	logA := w.logAttr[sec*M : (sec+1)*M]
-	for m, st := range f.Stage[i*M : (i+1)*M] {
-		if st != 0 || math.IsInf(logA[m], -1) {
-			continue
-		}
+	for set := w.interest[sec] &^ f.Active[i]; set != 0; set &= set - 1 {
+		m := bits.TrailingZeros32(set)
 		if v := logA[m] - c*w.daDistance[m]; v > bestW {
 			best, bestW = m, v
 		}
@@ -322,11 +323,11 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 	if total == 0 {
 		return
 	}
-	r := wk.stream(w, i, key)
-	if r.Float64() >= 1-none {
+	r := wk.pcg(w, i, key)
+	if unit(r) >= 1-none {
 		return
 	}
-	w.stepUp(wk, i, int(ms[pick(p, total, r.Float64())]), t)
+	w.stepUp(wk, i, int(ms[pick(p, total, unit(r))]), t)
 }
 
 // seen is Opportunity's chance of perceiving an opportunity through c
@@ -408,6 +409,10 @@ func (w *World) mergeCounts() {
 		}
 	}
 }
+
+// unit is rand.Rand.Float64 of math/rand/v2 drawn from the PCG directly:
+// the same number, without the call through the Source interface.
+func unit(p *rand.PCG) float64 { return float64(p.Uint64()<<11>>11) / (1 << 53) }
 
 func sum(xs []float64) float64 {
 	s := 0.0

@@ -151,6 +151,7 @@ type World struct {
 	stageStep  []float64             // cost of moving from stage s to s+1
 	attrSum    []float64             // per sector
 	logAttr    []float64             // log attractiveness, sector*M + market
+	interest   []uint32              // per sector, the markets of attractiveness > 0
 	daDistance []float64             // distance_aversion * psychic distance, per market
 	hazard     [][NumSources]float64 // per archetype: chance of an own contact per quarter
 
@@ -260,9 +261,13 @@ func (w *World) flatten() {
 	}
 	w.attrSum = make([]float64, len(w.Sectors))
 	w.logAttr = make([]float64, len(w.attr))
+	w.interest = make([]uint32, len(w.Sectors))
 	for si := range w.Sectors {
 		for m := range M {
 			a := w.attr[si*M+m]
+			if a > 0 {
+				w.interest[si] |= 1 << m
+			}
 			w.attrSum[si] += a
 			w.logAttr[si*M+m] = math.Log(a) // -Inf for a market of no interest
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/progress"
 	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/model"
 	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
 )
@@ -41,7 +41,7 @@ func runCommand(stdout, stderr io.Writer) *cli.Command {
 			setFlag,
 			&cli.BoolFlag{Name: "force", Usage: "replace DIR if it exists"},
 			&cli.StringFlag{Name: "per-firm", Value: "auto", Usage: "write firms.csv and entries.csv: `auto` (up to 100,000 firms), yes or no"},
-			&cli.IntFlag{Name: "workers", Usage: "goroutines stepping the model (0: one per CPU); results do not depend on it"},
+			&cli.IntFlag{Name: "workers", Usage: "goroutines stepping the model (0: one per CPU and per 8,192 SMEs, so one for small populations); results do not depend on it"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no summary table and no progress"},
 		},
 		Action: func(c *cli.Context) error { return runAction(c, stdout, stderr) },
@@ -66,7 +66,7 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	workers := c.Int("workers")
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = model.DefaultWorkers(population(s))
 	}
 	out := c.String("out")
 	if out == "" {
