@@ -277,15 +277,17 @@ func TestNiceTicks(t *testing.T) {
 	for _, c := range []struct {
 		lo, hi float64
 		want   []string
+		n      int
 	}{
-		{0, 1.8, []string{"0.0", "0.5", "1.0", "1.5"}}, // was 0, 0.9, 1.8
-		{2007, 2016.75, []string{"2008", "2010", "2012", "2014", "2016"}},
-		{0, 0.0037, []string{"0.000", "0.001", "0.002", "0.003"}},
-		{-1, 1, []string{"-1.0", "-0.5", "0.0", "0.5", "1.0"}},
-		{0, 20, []string{"0", "5", "10", "15", "20"}},
+		{0, 1.8, []string{"0.0", "0.5", "1.0", "1.5"}, 0}, // was 0, 0.9, 1.8
+		{2007, 2016.75, []string{"2008", "2010", "2012", "2014", "2016"}, 0},
+		{0, 0.0037, []string{"0.000", "0.001", "0.002", "0.003"}, 0},
+		{-1, 1, []string{"-1.0", "-0.5", "0.0", "0.5", "1.0"}, 0},
+		{0, 20, []string{"0", "5", "10", "15", "20"}, 0},
+		{0.05, 1.95, []string{"0.5", "1.0", "1.5"}, 3}, // narrow panel: step 1 would label 1 alone
 	} {
 		var got []string
-		for _, tk := range (NiceTicks{}).Ticks(c.lo, c.hi) {
+		for _, tk := range (NiceTicks{N: c.n}).Ticks(c.lo, c.hi) {
 			if tk.Label != "" {
 				got = append(got, tk.Label)
 			}

@@ -24,6 +24,9 @@ func (nt NiceTicks) Ticks(lo, hi float64) []plot.Tick {
 		n = 5
 	}
 	step := niceStep((hi - lo) / float64(n))
+	for step > 0 && countTicks(lo, hi, step) < 2 { // at least two labels to read a scale from
+		step = niceStep(step * 0.99 / 2)
+	}
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	var ticks []plot.Tick
 	first := math.Ceil(lo/step-1e-9) * step
@@ -41,6 +44,10 @@ func (nt NiceTicks) Ticks(lo, hi float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: m})
 	}
 	return ticks
+}
+
+func countTicks(lo, hi, step float64) int {
+	return int(math.Floor(hi/step+1e-9) - math.Ceil(lo/step-1e-9) + 1)
 }
 
 // niceStep is the smallest of 1, 2 and 5 times a power of ten at least raw.
