@@ -24,8 +24,11 @@ func (nt NiceTicks) Ticks(lo, hi float64) []plot.Tick {
 		n = 5
 	}
 	step := niceStep((hi - lo) / float64(n))
-	for step > 0 && countTicks(lo, hi, step) < 2 { // at least two labels to read a scale from
-		step = niceStep(step * 0.99 / 2)
+	for range 4 { // at least two labels to read a scale from
+		if countTicks(lo, hi, step) >= 2 {
+			break
+		}
+		step = smallerStep(step)
 	}
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	var ticks []plot.Tick
@@ -48,6 +51,18 @@ func (nt NiceTicks) Ticks(lo, hi float64) []plot.Tick {
 
 func countTicks(lo, hi, step float64) int {
 	return int(math.Floor(hi/step+1e-9) - math.Ceil(lo/step-1e-9) + 1)
+}
+
+// smallerStep is the next nice step below step: 5 -> 2 -> 1 -> 0.5.
+func smallerStep(step float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10(step)+1e-9))
+	switch r := step / mag; {
+	case r >= 5-1e-9:
+		return 2 * mag
+	case r >= 2-1e-9:
+		return mag
+	}
+	return mag / 2
 }
 
 // niceStep is the smallest of 1, 2 and 5 times a power of ten at least raw.

@@ -96,14 +96,25 @@ func movedFactor(a, b []float64) (int, float64) {
 
 // SaltelliDesign returns n blocks of points: A_j, B_j, then AB_j^i for each
 // factor i (A_j with coordinate i taken from B_j), and with second set also
-// BA_j^i (B_j with coordinate i taken from A_j); A and B are independent
-// uniform samples (Saltelli 2002; Saltelli et al. 2010). A block has k+2
-// points, or 2k+2 with second.
+// BA_j^i (B_j with coordinate i taken from A_j) (Saltelli 2002; Saltelli et
+// al. 2010). A_j and B_j are the two halves of point j of a 2k-dimensional
+// Sobol' sequence with a random digital shift (sobolseq.go), as Saltelli et
+// al. (2010) recommend; with more than 16 factors they are independent
+// uniform samples. A block has k+2 points, or 2k+2 with second.
 func SaltelliDesign(k, n int, second bool, seed uint64) [][]float64 {
 	src := rng.New(seed, rng.KindDesign, 3)
+	var qmc [][]float64
+	if 2*k <= MaxSobolDims {
+		qmc = sobolPoints(n, 2*k, digitalShift(src, 2*k))
+	}
 	points := make([][]float64, 0, n*blockSize(k, second))
-	for range n {
-		a, b := uniformRow(src, k), uniformRow(src, k)
+	for j := range n {
+		var a, b []float64
+		if qmc != nil {
+			a, b = qmc[j][:k:k], qmc[j][k:]
+		} else {
+			a, b = uniformRow(src, k), uniformRow(src, k)
+		}
 		points = append(points, a, b)
 		for i := range k {
 			ab := append([]float64{}, a...)

@@ -29,7 +29,8 @@ func sensitivityCommand(stdout, stderr io.Writer) *cli.Command {
 		Description: "Morris (--n trajectories, default 20): mu*, mu and sigma of the elementary effects per parameter,\n" +
 			"with a bootstrap interval for mu*; (k+1) x n design points. Sobol (--n base samples, default 256):\n" +
 			"first-order S1 (Saltelli et al. 2010) and total ST (Jansen 1999) indices, with --second-order also\n" +
-			"S2 per pair of parameters, by Saltelli sampling with percentile bootstrap intervals; (k+2) x n\n" +
+			"S2 per pair of parameters, by Saltelli sampling from a Sobol' sequence (randomly shifted by --seed)\n" +
+			"with percentile bootstrap intervals; (k+2) x n\n" +
 			"design points, (2k+2) x n with S2. Indices that show the design is too small (S1 above ST beyond\n" +
 			"the interval, negative, above 1, interval wider than 0.3) are flagged on stderr and in the\n" +
 			"warning column of indices.csv. Each point runs --reps replications (common random numbers)\n" +
