@@ -284,7 +284,7 @@ func TestNiceTicks(t *testing.T) {
 		{0, 0.0037, []string{"0.000", "0.001", "0.002", "0.003"}, 0},
 		{-1, 1, []string{"-1.0", "-0.5", "0.0", "0.5", "1.0"}, 0},
 		{0, 20, []string{"0", "5", "10", "15", "20"}, 0},
-		{0.05, 1.95, []string{"0.5", "1.0", "1.5"}, 3}, // narrow panel: step 1 would label 1 alone
+		{0.05, 1.95, []string{"0.5", "1.0", "1.5"}, 3},      // narrow panel: step 1 would label 1 alone
 		{0.1, 0.9, []string{"0.2", "0.4", "0.6", "0.8"}, 3}, // step 0.5 would label 0.5 alone
 	} {
 		var got []string
