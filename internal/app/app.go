@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -55,6 +58,27 @@ func ExitCode(err error) int {
 	}
 	return ExitUsage
 }
+
+// Escape writes the control characters of msg other than newline and tab
+// as Go escapes (\r, \x1b, ...), so that ids and file names taken from the
+// user cannot move the cursor or recolour the terminal when echoed.
+func Escape(msg string) string {
+	if !strings.ContainsFunc(msg, needsEscape) {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if needsEscape(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }
 
 // Execute runs the rinsim command line args (args[0] is the program name).
 // Flags may come before or after a command's positional arguments.

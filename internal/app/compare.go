@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 	"github.com/urfave/cli/v2"
@@ -248,7 +249,7 @@ func readScenarioSet(path string) ([]sim.Point, error) {
 	}
 	var ps []sim.Point
 	for k, s := range f.Scenario {
-		if s.Name == "" || strings.ContainsAny(s.Name, ",\"\n") {
+		if s.Name == "" || strings.ContainsAny(s.Name, ",\"") || strings.ContainsFunc(s.Name, unicode.IsControl) {
 			return nil, fmt.Errorf("--scenarios %s: scenario %d: name %q must be non-empty, without commas, quotes or newlines", path, k+1, s.Name)
 		}
 		ps = append(ps, sim.Point{Label: s.Name, Set: s.Set})
