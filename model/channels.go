@@ -15,7 +15,9 @@ func toQuarter(t int) scenarios.Quarter { return scenarios.Quarter(t) }
 func (w *World) networkRange(wk *worker, lo, hi int) {
 	for k := lo; k < hi; k++ {
 		ns := &w.Networks[k]
+		ns.forwarded = 0
 		w.runChannels(wk, ns)
+		w.countForwarded(ns)
 		w.peerPhase(wk, ns)
 	}
 }
@@ -174,7 +176,8 @@ func (w *World) infoEvent(wk *worker, ns *NetworkState) {
 	cp := &w.chans[Info]
 	n := len(ns.order)
 	start, filled := ns.rng.IntN(max(n, 1)), 0 // no member is favoured by its place when slots bind
-	for idx := geometric(ns, pmax); idx < n && float64(filled) < cp.Slots; idx += 1 + geometric(ns, pmax) {
+	gap := newGaps(pmax)
+	for idx := gap.draw(ns); idx < n && float64(filled) < cp.Slots; idx += 1 + gap.draw(ns) {
 		i := int(ns.order[(start+idx)%n])
 		if ns.rng.Float64()*pmax < float64(f.PartProb[i])*attendance && w.afford(i, cp.FeeNOK) {
 			w.spend(i, cp.FeeNOK)
@@ -193,14 +196,13 @@ func (w *World) forward(ns *NetworkState, m int) {
 	fr := &w.S.Firm
 	cp := &w.chans[Info]
 	members := ns.Members[:ns.Joined]
-	for _, i := range members {
-		f.InfoReceived[i]++
-	}
+	ns.forwarded++ // every member receives it (countForwarded)
 	pmax := fr.InfoUptake
 	if pmax <= 0 {
 		return
 	}
-	for idx := geometric(ns, pmax); idx < len(members); idx += 1 + geometric(ns, pmax) {
+	gap := newGaps(pmax)
+	for idx := gap.draw(ns); idx < len(members); idx += 1 + gap.draw(ns) {
 		i := int(members[idx])
 		p := fr.InfoUptake * float64(f.Relevance[i])
 		if f.Busy[i] {
@@ -209,7 +211,7 @@ func (w *World) forward(ns *NetworkState, m int) {
 		if !f.Ambitious[i] {
 			p *= fr.NonAmbitiousParticipation // less attention to international news
 		}
-		if ns.rng.Float64()*pmax >= p {
+		if unit(&ns.src)*pmax >= p {
 			continue
 		}
 		f.InfoActed[i]++
@@ -219,14 +221,38 @@ func (w *World) forward(ns *NetworkState, m int) {
 	}
 }
 
-// geometric draws the number of failures before the first success of
-// Bernoulli(p) trials.
-func geometric(ns *NetworkState, p float64) int {
+// countForwarded adds the quarter's forwarded items to every joined member
+// at once, instead of one pass over the members per item.
+func (w *World) countForwarded(ns *NetworkState) {
+	if ns.forwarded == 0 {
+		return
+	}
+	for _, i := range ns.Members[:ns.Joined] {
+		w.Firms.InfoReceived[i] += ns.forwarded
+	}
+}
+
+// gaps draws the number of failures before the first success of
+// Bernoulli(p) trials (geometric gaps), with log(1-p) computed once for all
+// the draws of one pass instead of once per draw.
+type gaps struct {
+	always bool    // p >= 1: no gaps
+	log1mp float64 // log(1-p)
+}
+
+func newGaps(p float64) gaps {
 	if p >= 1 {
+		return gaps{always: true}
+	}
+	return gaps{log1mp: math.Log1p(-p)}
+}
+
+func (g gaps) draw(ns *NetworkState) int {
+	if g.always {
 		return 0
 	}
-	u := 1 - ns.rng.Float64() // in (0, 1]
-	return int(min(math.Log(u)/math.Log1p(-p), 1<<40))
+	u := 1 - unit(&ns.src) // in (0, 1]; the number ns.rng.Float64 draws
+	return int(min(math.Log(u)/g.log1mp, 1<<40))
 }
 
 // surveyEvent maps the members' target markets (T5.1: "identify which

@@ -114,6 +114,7 @@ type NetworkState struct {
 	Events      [NumChannels]int
 	Served      []bool // markets where an event took place this quarter
 	PeerShares  int
+	forwarded   int32    // items of information forwarded this quarter
 	Acc         [2]Accum // this quarter, by Group
 
 	src      rand.PCG   // reseeded each step (rng.Reseed); a value, so networks never share a cache line
