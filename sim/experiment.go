@@ -27,6 +27,9 @@ type Design struct {
 	Points []Point
 	Reps   int
 	Seed   uint64 // master seed
+	// Vary, if set, makes replication rep's scenario from its point's (e.g.
+	// parameters drawn from a posterior, the same in every point).
+	Vary func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error)
 }
 
 // Job is one run of a design: a point and a replication.
@@ -99,6 +102,8 @@ type ExecOptions struct {
 	// Progress, if set, is called after each emitted job with the jobs done
 	// and the total.
 	Progress func(done, total int)
+	// Vary is Design.Vary.
+	Vary func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error)
 }
 
 // ErrInternal marks a bug: a panic in a run, turned into an error so that
@@ -141,7 +146,7 @@ func ExecuteResults(ctx context.Context, scns []*scenarios.Scenario, jobs []Job,
 	g, gctx := errgroup.WithContext(ctx)
 	slots := make(chan struct{}, window) // bounds jobs started but not yet emitted
 	results := make(chan indexed, window)
-	g.Go(func() error { return feed(gctx, g, scns, jobs, workers, slots, results) })
+	g.Go(func() error { return feed(gctx, g, scns, jobs, workers, opts.Vary, slots, results) })
 	g.Go(func() error { return collect(gctx, jobs, slots, results, opts.Progress, emit) })
 	return g.Wait()
 }
@@ -153,7 +158,7 @@ type indexed struct {
 
 // feed starts jobs in order as slots free up, on at most workers goroutines.
 func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jobs []Job, workers int,
-	slots chan struct{}, results chan<- indexed) error {
+	vary func(int, *scenarios.Scenario) (*scenarios.Scenario, error), slots chan struct{}, results chan<- indexed) error {
 	pool := make(chan struct{}, workers)
 	for k, j := range jobs {
 		select {
@@ -169,7 +174,13 @@ func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jo
 		g.Go(func() (err error) {
 			defer func() { <-pool }()
 			defer recoverInternal(&err)
-			res, err := Run(ctx, scns[j.Point], j.Seed, nil)
+			s := scns[j.Point]
+			if vary != nil {
+				if s, err = vary(j.Rep, s); err != nil {
+					return err
+				}
+			}
+			res, err := Run(ctx, s, j.Seed, nil)
 			if err != nil {
 				return err
 			}

@@ -153,3 +153,44 @@ func TestCalibrateRefusesBadInput(t *testing.T) {
 		})
 	}
 }
+
+// compare --posterior draws parameters per replication: the baseline's
+// interval of entries per member is wider than without it, and ranks.csv
+// says which scenario ranks first in what share of draws.
+func TestComparePosteriorWidens(t *testing.T) {
+	dir := t.TempDir()
+	post := filepath.Join(dir, "posterior.csv")
+	text := "generation,weight,distance,firm.step_rate\n0,1,0,0.2\n1,0.5,0,0.02\n1,0.5,0,0.6\n"
+	if err := os.WriteFile(post, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	width := func(out string, extra ...string) float64 {
+		args := append([]string{"compare", "--scenario", "testdata/small.toml", "--reps", "8", "--quiet", "--out", out}, extra...)
+		if _, stderr, code := execute(t, context.Background(), args...); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, line := range strings.Split(string(read(t, filepath.Join(out, "compare.csv"))), "\n") {
+			f := strings.Split(line, ",")
+			if len(f) > 6 && f[0] == "baseline" && f[1] == "alpha" && f[2] == "member" && f[3] == "entries_per_member" {
+				return cell(f[6]) - cell(f[5])
+			}
+		}
+		t.Fatal("no baseline row for alpha in compare.csv")
+		return 0
+	}
+	plain := width(filepath.Join(dir, "plain"))
+	drawn := width(filepath.Join(dir, "drawn"), "--posterior", post)
+	if !(drawn > plain) {
+		t.Errorf("95 %% interval width %g with --posterior, %g without; want wider", drawn, plain)
+	}
+	ranks := string(read(t, filepath.Join(dir, "drawn", "ranks.csv")))
+	if !strings.HasPrefix(ranks, "scenario,share_first,draws\nbaseline,") {
+		t.Errorf("ranks.csv:\n%s", ranks)
+	}
+	// A posterior naming an unknown parameter is refused (exit 2).
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("generation,weight,distance,firm.nope\n0,1,0,1\n"), 0o644)
+	if _, stderr, code := execute(t, context.Background(), "compare", "--scenario", "testdata/small.toml", "--posterior", bad, "--quiet", "--out", filepath.Join(dir, "bad")); code != ExitUsage || !strings.Contains(stderr, "firm.nope") {
+		t.Errorf("bad posterior: exit %d, %s", code, stderr)
+	}
+}

@@ -68,7 +68,7 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 			setFlag, repsFlag(30), seedFlag, workersFlag,
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/compare-<scenario>-<seed>)"},
 			&cli.BoolFlag{Name: "builtin", Value: true, Usage: "include the built-in scenario set (--builtin=false: baseline and FILE only)"},
-			forceFlag, quietFlag},
+			posteriorFlag, forceFlag, quietFlag},
 		Action: func(c *cli.Context) error { return compareAction(c, stdout, stderr) },
 	}
 }
@@ -99,14 +99,26 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: c.Uint64("seed")}
+	post, err := loadPosterior(c.String("posterior"), base)
+	if err != nil {
+		return err
+	}
+	if post != nil {
+		d.Vary = post.Vary(d.Seed)
+	}
 	out := c.String("out")
 	if out == "" {
 		out = filepath.Join("out", "compare-"+outLabel(source, base)+"-"+strconv.FormatUint(d.Seed, 10))
 	}
 	acc := newCompareAcc(d)
+	ranks := newRankAcc(d)
 	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "compare", CommandLine: commandLine(c), Source: source, Design: d,
 		Shard: experiment.Shard{I: 0, N: 1}, Workers: c.Int("workers"), KeyColumns: []string{"scenario"},
-		KeyValues: func(p int) []string { return []string{points[p].Label} }, OnRows: acc.add}
+		KeyValues: func(p int) []string { return []string{points[p].Label} },
+		OnRows: func(j sim.Job, rows [][]string) error {
+			ranks.add(j, rows)
+			return acc.add(j, rows)
+		}}
 	if !c.Bool("quiet") {
 		cfg.Progress = stderr
 	}
@@ -132,8 +144,16 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := writeCompareReport(out, rep); err != nil {
 		return failure(err)
 	}
+	if post != nil {
+		if err := atomicdir.ReplaceFile(filepath.Join(out, "ranks.csv"), ranks.write); err != nil {
+			return failure(err)
+		}
+	}
 	if !c.Bool("quiet") {
 		printCompare(stdout, rows)
+		if post != nil {
+			ranks.print(stdout)
+		}
 		fmt.Fprintf(stderr, "wrote %s: report.md, runs.csv, compare.csv, manifest.json and %d figures\n", out, len(rep.Figures))
 	}
 	return nil

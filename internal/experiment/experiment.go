@@ -139,7 +139,7 @@ func Run(ctx context.Context, cfg *Config) (int, error) {
 	done := out.done
 	bar := progress.New(cfg.Progress, cfg.Command)
 	total := len(jobs)
-	err = sim.Execute(ctx, scns, jobs[done:], &sim.ExecOptions{Workers: cfg.Workers, KeepSteps: cfg.Steps,
+	err = sim.Execute(ctx, scns, jobs[done:], &sim.ExecOptions{Workers: cfg.Workers, KeepSteps: cfg.Steps, Vary: cfg.Design.Vary,
 		Progress: func(n, _ int) { bar.Update(done+n, total) }},
 		func(o sim.Outcome) error { return out.write(cfg, scns, o) })
 	bar.Done()

@@ -7,14 +7,15 @@ import "math/rand/v2"
 
 // Stream kinds keep streams of different purposes apart.
 const (
-	KindInit    = 1 // population set-up, one per firm
-	KindFirms   = 2 // a firm's draws in one step's firm phase
-	KindNetwork = 3 // a network's draws in one step
-	KindRep     = 4 // one per replication of an experiment
-	KindDesign  = 5 // sampling of experimental designs
-	KindCommit  = 6 // a firm's draws in one step's commitment phase
-	KindABC     = 7 // a calibration proposal: its perturbation and simulation seed
-	KindABCPick = 8 // a calibration proposal: the particle it perturbs
+	KindInit      = 1 // population set-up, one per firm
+	KindFirms     = 2 // a firm's draws in one step's firm phase
+	KindNetwork   = 3 // a network's draws in one step
+	KindRep       = 4 // one per replication of an experiment
+	KindDesign    = 5 // sampling of experimental designs
+	KindCommit    = 6 // a firm's draws in one step's commitment phase
+	KindABC       = 7 // a calibration proposal: its perturbation and simulation seed
+	KindABCPick   = 8 // a calibration proposal: the particle it perturbs
+	KindPosterior = 9 // the posterior particle a replication runs with
 )
 
 // New returns the stream (kind, index) of master seed. Streams with any

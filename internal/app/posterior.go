@@ -1,0 +1,116 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rinsim/rinsim/internal/experiment"
+	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
+)
+
+var posteriorFlag = &cli.StringFlag{Name: "posterior", Usage: "posterior.csv `FILE` of rinsim calibrate: replication r runs with a parameter vector drawn from its last generation by weight (seeded from r, the same in every scenario)"}
+
+// loadPosterior reads --posterior FILE and checks it against s; nil when
+// path is empty.
+func loadPosterior(path string, s *scenarios.Scenario) (*sim.Posterior, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--posterior: %w", err)
+	}
+	defer f.Close()
+	p, err := sim.LoadPosterior(f)
+	if err != nil {
+		return nil, fmt.Errorf("--posterior %s: %w", path, err)
+	}
+	if err := p.Check(s); err != nil {
+		return nil, fmt.Errorf("--posterior %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// rankAcc finds, per replication (a posterior draw), the scenario with the
+// most entries per member over all members (pooled over networks).
+type rankAcc struct {
+	d                *sim.Design
+	entries, members [][]float64 // [point][rep]
+	epmCol, memCol   int
+	grpCol           int
+}
+
+func newRankAcc(d *sim.Design) *rankAcc {
+	h := experiment.RunsHeader([]string{"scenario"})
+	a := &rankAcc{d: d}
+	a.epmCol, _ = report.Column(h, "entries_per_member", "runs.csv")
+	a.memCol, _ = report.Column(h, "members", "runs.csv")
+	a.grpCol, _ = report.Column(h, "group", "runs.csv")
+	for range d.Points {
+		a.entries = append(a.entries, make([]float64, d.Reps))
+		a.members = append(a.members, make([]float64, d.Reps))
+	}
+	return a
+}
+
+func (a *rankAcc) add(j sim.Job, rows [][]string) {
+	for _, row := range rows {
+		if row[a.grpCol] != "member" {
+			continue
+		}
+		m, e := cell(row[a.memCol]), cell(row[a.epmCol])
+		if m > 0 && e == e {
+			a.entries[j.Point][j.Rep] += e * m
+			a.members[j.Point][j.Rep] += m
+		}
+	}
+}
+
+// shares returns, per point, the share of replications in which it ranks
+// first (ties to the earlier point).
+func (a *rankAcc) shares() []float64 {
+	out := make([]float64, len(a.d.Points))
+	for r := range a.d.Reps {
+		best, bestV := -1, 0.0
+		for p := range a.d.Points {
+			if v := a.entries[p][r] / a.members[p][r]; best < 0 || v > bestV {
+				best, bestV = p, v
+			}
+		}
+		out[best] += 1 / float64(a.d.Reps)
+	}
+	return out
+}
+
+func (a *rankAcc) write(w io.Writer) error {
+	sh := a.shares()
+	return report.WriteRows(w, []string{"scenario", "share_first", "draws"}, func(emit func([]string) error) error {
+		for p, pt := range a.d.Points {
+			if err := emit([]string{pt.Label, report.Num(sh[p]), itoa(a.d.Reps)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (a *rankAcc) print(w io.Writer) {
+	sh := a.shares()
+	idx := make([]int, len(sh))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return sh[idx[i]] > sh[idx[j]] })
+	fmt.Fprintf(w, "\nRanks first in entries per member (all members) over %d posterior draws:\n", a.d.Reps)
+	for _, p := range idx {
+		if sh[p] > 0 {
+			fmt.Fprintf(w, "  %-32s %5.1f %%\n", a.d.Points[p].Label, 100*sh[p])
+		}
+	}
+}

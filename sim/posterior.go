@@ -1,0 +1,127 @@
+package sim
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/rinsim/rinsim/internal/rng"
+	"github.com/rinsim/rinsim/scenarios"
+)
+
+// Posterior is the last generation of a calibration (posterior.csv):
+// weighted parameter vectors.
+type Posterior struct {
+	Keys    []string
+	Theta   [][]float64
+	Weights []float64 // normalised
+	cum     []float64
+}
+
+// LoadPosterior reads a posterior.csv written by `rinsim calibrate`
+// (generation,weight,distance, then one column per parameter) and keeps
+// its last generation. Errors name the line.
+func LoadPosterior(r io.Reader) (*Posterior, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("posterior: header: %w", err)
+	}
+	if len(header) < 4 || header[0] != "generation" || header[1] != "weight" || header[2] != "distance" {
+		return nil, fmt.Errorf("posterior: line 1: want generation,weight,distance and parameter columns (a posterior.csv of rinsim calibrate)")
+	}
+	p := &Posterior{Keys: header[3:]}
+	last := -1
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("posterior: %w", err)
+		}
+		g, err := strconv.Atoi(rec[0])
+		if err != nil || g < last {
+			return nil, fmt.Errorf("posterior: line %d: generation %q (want whole numbers, not decreasing)", line, rec[0])
+		}
+		if g > last {
+			p.Theta, p.Weights, last = nil, nil, g
+		}
+		xs := make([]float64, len(rec))
+		for k, s := range rec {
+			if k == 0 || k == 2 {
+				continue
+			}
+			if xs[k], err = strconv.ParseFloat(s, 64); err != nil || math.IsNaN(xs[k]) || math.IsInf(xs[k], 0) {
+				return nil, fmt.Errorf("posterior: line %d, column %s: %q is not a finite number", line, header[k], s)
+			}
+		}
+		if xs[1] < 0 {
+			return nil, fmt.Errorf("posterior: line %d: negative weight %v", line, xs[1])
+		}
+		p.Weights = append(p.Weights, xs[1])
+		p.Theta = append(p.Theta, xs[3:])
+	}
+	var sum float64
+	for _, w := range p.Weights {
+		sum += w
+		p.cum = append(p.cum, sum)
+	}
+	if len(p.Theta) == 0 || !(sum > 0) {
+		return nil, fmt.Errorf("posterior: no particles with positive weight")
+	}
+	for i := range p.Weights {
+		p.Weights[i] /= sum
+	}
+	return p, nil
+}
+
+// Check verifies that every key is a numeric parameter of s and every
+// particle lies in its allowed range.
+func (p *Posterior) Check(s *scenarios.Scenario) error {
+	for k, key := range p.Keys {
+		par, err := s.Param(key)
+		if err != nil {
+			return fmt.Errorf("posterior: column %s: %w", key, err)
+		}
+		for i, th := range p.Theta {
+			if th[k] < par.Min || th[k] > par.Max {
+				return fmt.Errorf("posterior: particle %d: %s = %v outside the allowed %s", i+1, key, th[k], par.Range())
+			}
+		}
+	}
+	return nil
+}
+
+// Draw returns the particle that replication rep of master seed uses:
+// picked by weight from the replication's own stream, so every scenario of
+// a comparison uses the same parameters in replication rep (paired).
+func (p *Posterior) Draw(master uint64, rep int) int {
+	u := rng.New(RepSeed(master, rep), rng.KindPosterior, 0).Float64()
+	i := sort.SearchFloat64s(p.cum, u*p.cum[len(p.cum)-1])
+	return min(i, len(p.cum)-1)
+}
+
+// Sets returns particle i as --set overrides.
+func (p *Posterior) Sets(i int) []string {
+	out := make([]string, len(p.Keys))
+	for k, key := range p.Keys {
+		out[k] = key + "=" + strconv.FormatFloat(p.Theta[i][k], 'g', -1, 64)
+	}
+	return out
+}
+
+// Vary returns a Design.Vary that runs replication rep with the particle
+// Draw(master, rep).
+func (p *Posterior) Vary(master uint64) func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error) {
+	return func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error) {
+		c := s.Clone()
+		if err := c.Resolve(p.Sets(p.Draw(master, rep)), "posterior draw of replication "+strconv.Itoa(rep)); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
