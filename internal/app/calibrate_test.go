@@ -194,3 +194,32 @@ func TestComparePosteriorWidens(t *testing.T) {
 		t.Errorf("bad posterior: exit %d, %s", code, stderr)
 	}
 }
+
+// sweep and validate take --posterior too; a swept key that the posterior
+// also sets is refused.
+func TestSweepValidatePosterior(t *testing.T) {
+	dir := t.TempDir()
+	post := filepath.Join(dir, "posterior.csv")
+	if err := os.WriteFile(post, []byte("generation,weight,distance,firm.step_rate\n0,0.5,0,0.05\n0,0.5,0,0.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := execute(t, context.Background(), "sweep", "--scenario", "testdata/small.toml", "--param", "peer.seek_prob=0:0.6:2",
+		"--reps", "2", "--posterior", post, "--quiet", "--out", filepath.Join(dir, "sweep")); code != 0 {
+		t.Fatalf("sweep --posterior: exit %d: %s", code, stderr)
+	}
+	_, stderr, code := execute(t, context.Background(), "sweep", "--scenario", "testdata/small.toml", "--param", "firm.step_rate=0.1:0.3:2",
+		"--reps", "2", "--posterior", post, "--quiet", "--out", filepath.Join(dir, "sweep2"))
+	if code != ExitUsage || !strings.Contains(stderr, "also a parameter of --posterior") {
+		t.Errorf("sweep over a posterior key: exit %d, %s", code, stderr)
+	}
+	a, b := filepath.Join(dir, "v1"), filepath.Join(dir, "v2")
+	for _, out := range []string{a, b} {
+		if _, stderr, code := execute(t, context.Background(), "validate", "--scenario", "testdata/small.toml", "--reps", "3",
+			"--posterior", post, "--quiet", "--out", out); code != 0 {
+			t.Fatalf("validate --posterior: exit %d: %s", code, stderr)
+		}
+	}
+	if !bytes.Equal(read(t, filepath.Join(a, "patterns.csv")), read(t, filepath.Join(b, "patterns.csv"))) {
+		t.Error("validate --posterior is not deterministic")
+	}
+}

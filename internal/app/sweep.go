@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -35,7 +36,7 @@ func sweepCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "shard", Usage: "run part `i/n` of the design"},
 			&cli.BoolFlag{Name: "steps", Usage: "also write per-step time series (steps.csv)"},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/sweep-<scenario>-<seed>)"},
-			forceFlag, quietFlag,
+			posteriorFlag, forceFlag, quietFlag,
 		},
 		Action: func(c *cli.Context) error { return sweepAction(c, stderr) },
 	}
@@ -89,6 +90,18 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	}
 	points := sim.PointsOf(factors, values)
 	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: seed}
+	post, err := loadPosterior(c.String("posterior"), base)
+	if err != nil {
+		return err
+	}
+	if post != nil {
+		for _, f := range factors {
+			if slices.Contains(post.Keys, f.Key) {
+				return fmt.Errorf("--param %s: also a parameter of --posterior; a posterior draw would override the swept value", f.Key)
+			}
+		}
+		d.Vary = post.Vary(seed)
+	}
 	out := c.String("out")
 	if out == "" {
 		out = filepath.Join("out", "sweep-"+outLabel(source, base)+"-"+strconv.FormatUint(seed, 10))

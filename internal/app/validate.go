@@ -45,7 +45,7 @@ func validateCommand(stdout, stderr io.Writer) *cli.Command {
 		Flags: []cli.Flag{scenarioFlag, setFlag, repsFlag(30), seedFlag,
 			&cli.StringFlag{Name: "targets", Usage: "patterns `FILE` (TOML) instead of the built-in targets"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit with code 1 when any pattern is outside its band"},
-			workersFlag,
+			workersFlag, posteriorFlag,
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/validate-<scenario>-<seed>)"}, forceFlag, quietFlag},
 		Action: func(c *cli.Context) error { return validateAction(c, stdout, stderr) },
 	}
@@ -87,6 +87,13 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 		bar = progress.New(stderr, "validate")
 	}
 	opts := &sim.ExecOptions{Workers: c.Int("workers"), Progress: bar.Update}
+	post, err := loadPosterior(c.String("posterior"), base)
+	if err != nil {
+		return err
+	}
+	if post != nil {
+		opts.Vary = post.Vary(seed)
+	}
 	v, err := sim.Validate(c.Context, base, patterns, reps, seed, opts)
 	bar.Done()
 	if err != nil {
