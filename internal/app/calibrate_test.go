@@ -183,6 +183,9 @@ func TestComparePosteriorWidens(t *testing.T) {
 	if !(drawn > plain) {
 		t.Errorf("95 %% interval width %g with --posterior, %g without; want wider", drawn, plain)
 	}
+	if md := string(read(t, filepath.Join(dir, "drawn", "report.md"))); !strings.Contains(md, "**Parameter uncertainty.**") || !strings.Contains(md, "Toni, T., Welch, D.") {
+		t.Error("compare report.md does not say that parameters were drawn from a posterior")
+	}
 	ranks := string(read(t, filepath.Join(dir, "drawn", "ranks.csv")))
 	if !strings.HasPrefix(ranks, "scenario,share_first,draws\nbaseline,") {
 		t.Errorf("ranks.csv:\n%s", ranks)

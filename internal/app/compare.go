@@ -141,6 +141,10 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 	prov.References = []string{report.RefCRN, report.RefStudentT}
 	rep := &compareReport{Scenario: base.Name, Seed: d.Seed, Reps: d.Reps, Points: points, Rows: rows, Effects: acc.effects(),
 		Provenance: prov}
+	if post != nil {
+		rep.Posterior = ranks.text(c.String("posterior"), post)
+		rep.Provenance.References = append(rep.Provenance.References, report.RefToni, report.RefBeaumont)
+	}
 	if err := writeCompareReport(out, rep); err != nil {
 		return failure(err)
 	}

@@ -205,6 +205,9 @@ type compareReport struct {
 	// Provenance makes the report self-contained: command, scenario,
 	// seeds and references.
 	Provenance report.Provenance
+	// Posterior, if set, says how replications drew parameters from a
+	// calibration's posterior and which scenario ranks first how often.
+	Posterior string
 }
 
 func (r *compareReport) write(w io.Writer) error {
@@ -218,6 +221,9 @@ func (r *compareReport) write(w io.Writer) error {
 		"otherwise the scenario may change nothing. Extra public funding is the "+
 		"difference in public money paid to the network over the whole run; NOK per additional entry divides it by the change in "+
 		"foreign-market entries by all its members (an entry is a firm's first commitment step in a market).\n\n", r.Reps, r.Reps)
+	if r.Posterior != "" {
+		b.WriteString(r.Posterior + "\n\n")
+	}
 	for _, p := range r.Points[1:] {
 		fmt.Fprintf(&b, "## %s\n\n", p.Label)
 		if len(p.Set) > 0 {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -113,4 +114,21 @@ func (a *rankAcc) print(w io.Writer) {
 			fmt.Fprintf(w, "  %-32s %5.1f %%\n", a.d.Points[p].Label, 100*sh[p])
 		}
 	}
+}
+
+// text is the report's paragraph on the posterior draws and the ranking.
+func (a *rankAcc) text(path string, p *sim.Posterior) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Parameter uncertainty.** Replication r ran with a parameter vector drawn by weight from the last generation of "+
+		"the calibration posterior `%s` (%d particles; %s), seeded from r, so every scenario of replication r used the same draw "+
+		"and the intervals carry parameter uncertainty as well as noise (approximate Bayesian computation: Toni et al. 2009; "+
+		"Beaumont et al. 2009). Ranks first in entries per member (all members) over the %d draws:", path, len(p.Theta),
+		strings.Join(p.Keys, ", "), a.d.Reps)
+	sh := a.shares()
+	for i, pt := range a.d.Points {
+		if sh[i] > 0 {
+			fmt.Fprintf(&b, " %s %.0f %%;", pt.Label, 100*sh[i])
+		}
+	}
+	return strings.TrimSuffix(b.String(), ";") + "."
 }
