@@ -22,6 +22,7 @@ import (
 	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/plots"
 	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
 )
 
 //go:embed web/*.tmpl web/*.css
@@ -31,7 +32,7 @@ func serveCommand(stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "a local web page to compare budget scenarios with the baseline",
-		UsageText: "rinsim serve [--addr 127.0.0.1:8080] [--scenario NAME|FILE]",
+		UsageText: "rinsim serve [--addr 127.0.0.1:8080] [--scenario NAME|FILE] [--posterior FILE]",
 		Description: "Serves a page where a person sets each network's funding multiplier, switches its\n" +
 			"programmes (VRI, Arena, NCE, Interreg, county ...) off or on from a year (or adds one) and sets the\n" +
 			"budget and outreach levers the model has, then presses Compare: the server runs the\n" +
@@ -40,11 +41,13 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			"additional entry, with downloads (scenario TOML, CSVs, a printable report). The settings\n" +
 			"are in the page's URL, so a link shares a scenario. Nothing is written to disk.\n\n" +
 			"It listens on 127.0.0.1 (this computer only) unless --addr says otherwise; work per request\n" +
-			"and concurrent comparisons are bounded (--max-reps, --max-firms, --max-runs, --timeout).\n\n" +
+			"and concurrent comparisons are bounded (--max-reps, --max-firms, --max-runs, --timeout).\n" +
+			"With --posterior (posterior.csv of rinsim calibrate) every replication draws its parameters\n" +
+			"from the posterior, so the intervals carry parameter uncertainty as well as noise.\n\n" +
 			"Example:\n   rinsim serve   # then open http://127.0.0.1:8080/",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen on `HOST:PORT` (port 0: any free port)"},
-			scenarioFlag,
+			scenarioFlag, posteriorFlag,
 			&cli.IntFlag{Name: "max-reps", Value: 100, Usage: "most replications `R` a request may ask for"},
 			&cli.IntFlag{Name: "max-firms", Value: 20_000, Usage: "most firms `N` in a requested scenario"},
 			&cli.IntFlag{Name: "max-runs", Value: 2, Usage: "comparisons `K` run at once; more get 429 Too Many Requests"},
@@ -62,10 +65,15 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			if err := lim.check(); err != nil {
 				return err
 			}
+			post, err := loadPosterior(c.String("posterior"), base)
+			if err != nil {
+				return err
+			}
 			srv, err := NewServer(base, source, lim)
 			if err != nil {
 				return failure(err)
 			}
+			srv.post, srv.postPath = post, c.String("posterior")
 			ln, err := net.Listen("tcp", c.String("addr"))
 			if err != nil {
 				return fmt.Errorf("--addr %s: %w", c.String("addr"), err)
@@ -114,9 +122,13 @@ type Server struct {
 	base   *scenarios.Scenario
 	source string
 	lim    Limits
-	slots  chan struct{} // one per comparison running
-	page   *template.Template
-	css    template.CSS
+	// post, if set, gives each replication its parameters (--posterior);
+	// postPath is its file, for the equivalent command line.
+	post     *sim.Posterior
+	postPath string
+	slots    chan struct{} // one per comparison running
+	page     *template.Template
+	css      template.CSS
 
 	mu    sync.Mutex
 	cache []cached // most recent last
@@ -306,7 +318,7 @@ func (s *Server) result(ctx context.Context, f *form) (*webResult, int, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.lim.Timeout)
 	defer cancel()
-	res, err := compareWeb(ctx, s.base, f, s.lim)
+	res, err := compareWeb(ctx, s.base, f, s.lim, s.post, s.postPath)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return nil, http.StatusServiceUnavailable, fmt.Errorf("the comparison took longer than %v; ask for fewer replications", s.lim.Timeout)

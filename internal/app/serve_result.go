@@ -44,9 +44,15 @@ func (r *webResult) Lines(e Effect) []string { return e.Lines() }
 
 // compareWeb runs the baseline and the scenario of f on common random
 // numbers with the same machinery as `rinsim compare`, within lim.
-func compareWeb(ctx context.Context, base *scenarios.Scenario, f *form, lim Limits) (*webResult, error) {
+// With post, replication r runs with a parameter vector drawn from the
+// posterior as `rinsim compare --posterior` draws it (postPath names the file
+// in the equivalent command).
+func compareWeb(ctx context.Context, base *scenarios.Scenario, f *form, lim Limits, post *sim.Posterior, postPath string) (*webResult, error) {
 	start := time.Now()
 	d := &sim.Design{Base: base, Points: []sim.Point{{Label: "baseline"}, {Label: f.Name.Value, Set: f.sets}}, Reps: f.reps, Seed: f.seed}
+	if post != nil {
+		d.Vary = post.Vary(d.Seed)
+	}
 	scns, err := d.Scenarios()
 	if err != nil {
 		return nil, limitError{err.Error()}
@@ -62,7 +68,7 @@ func compareWeb(ctx context.Context, base *scenarios.Scenario, f *form, lim Limi
 	acc := newCompareAcc(d)
 	steps := &plots.Table{Header: report.StepsHeader(base.Stages)}
 	netCol := slices.Index(steps.Header, "network")
-	err = sim.Execute(ctx, scns, d.Jobs(), &sim.ExecOptions{KeepSteps: true}, func(o sim.Outcome) error {
+	err = sim.Execute(ctx, scns, d.Jobs(), &sim.ExecOptions{KeepSteps: true, Vary: d.Vary}, func(o sim.Outcome) error {
 		label := d.Points[o.Job.Point].Label
 		for _, st := range o.Steps {
 			rec := report.StepRecord(scns[o.Job.Point], st)
@@ -76,6 +82,9 @@ func compareWeb(ctx context.Context, base *scenarios.Scenario, f *form, lim Limi
 	}
 	res := &webResult{Label: f.Name.Value, Sets: f.sets, Reps: d.Reps, Seed: d.Seed, Rows: acc.table()}
 	res.Command = compareCommandLine(base.Name, f)
+	if post != nil {
+		res.Command += " --posterior " + report.CommandLine([]string{postPath})
+	}
 	changed := map[string]bool{}
 	for _, e := range acc.effects() {
 		if e.Network != "all" && e.Changed() {

@@ -51,7 +51,7 @@ func get(t *testing.T, u string) (int, string) {
 
 // compareCLI runs `rinsim compare` for one scenario against the baseline and
 // returns compare.csv's member rows by "scenario/network/metric".
-func compareCLI(t *testing.T, scenario, name string, sets []string, reps int, seed uint64) map[string][]string {
+func compareCLI(t *testing.T, scenario, name string, sets []string, reps int, seed uint64, extra ...string) map[string][]string {
 	t.Helper()
 	dir := t.TempDir()
 	var quoted []string
@@ -61,8 +61,8 @@ func compareCLI(t *testing.T, scenario, name string, sets []string, reps int, se
 	file := filepath.Join(dir, "set.toml")
 	os.WriteFile(file, []byte(fmt.Sprintf("[[scenario]]\nname = %q\nset = [%s]\n", name, strings.Join(quoted, ", "))), 0o644)
 	out := filepath.Join(dir, "out")
-	mustRun(t, "compare", "--quiet", "--scenario", scenario, "--builtin=false", "--scenarios", file,
-		"--reps", fmt.Sprint(reps), "--seed", fmt.Sprint(seed), "--out", out)
+	mustRun(t, append([]string{"compare", "--quiet", "--scenario", scenario, "--builtin=false", "--scenarios", file,
+		"--reps", fmt.Sprint(reps), "--seed", fmt.Sprint(seed), "--out", out}, extra...)...)
 	_, rows, err := report.ReadCSV(filepath.Join(out, "compare.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -117,6 +117,40 @@ func TestServeMatchesCompare(t *testing.T) {
 		if !strings.Contains(page, `href="`+want) {
 			t.Errorf("page has no link %s", want)
 		}
+	}
+}
+
+// With --posterior the page draws each replication's parameters as
+// `rinsim compare --posterior` does: the same effect in words, and the
+// equivalent command names the file.
+func TestServePosteriorMatchesCompare(t *testing.T) {
+	post := filepath.Join(t.TempDir(), "posterior.csv")
+	text := "generation,weight,distance,firm.step_rate\n0,1,0,0.2\n1,0.5,0,0.02\n1,0.5,0,0.6\n"
+	if err := os.WriteFile(post, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, ts := newTestServer(t, "testdata/small.toml", testLimits)
+	p, err := loadPosterior(post, s.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.post, s.postPath = p, post
+	code, page := get(t, ts.URL+"/?f.alpha=2&reps=6&seed=3&name=mine&run=1")
+	if code != http.StatusOK {
+		t.Fatalf("status %d:\n%s", code, page)
+	}
+	page = html.UnescapeString(page)
+	drawn := compareCLI(t, "testdata/small.toml", "mine", []string{"funding.alpha.scale=2"}, 6, 3, "--posterior", post)
+	plain := compareCLI(t, "testdata/small.toml", "mine", []string{"funding.alpha.scale=2"}, 6, 3)
+	want := "Members of Alpha (well funded) (alpha): " + diffWords(t, drawn["mine/alpha/entries_per_member"])
+	if !strings.Contains(page, want) {
+		t.Errorf("page lacks %q", want)
+	}
+	if without := diffWords(t, plain["mine/alpha/entries_per_member"]); strings.Contains(page, "(alpha): "+without) && without != diffWords(t, drawn["mine/alpha/entries_per_member"]) {
+		t.Errorf("page shows the effect without the posterior: %q", without)
+	}
+	if !strings.Contains(page, "--posterior "+post) {
+		t.Error("the equivalent command does not name the posterior file")
 	}
 }
 
@@ -271,7 +305,7 @@ func BenchmarkServeCompare(b *testing.B) {
 	lim := Limits{MaxReps: 100, MaxFirms: 20_000, MaxRuns: 1, Timeout: time.Minute}
 	fm := parseForm(base, url.Values{"f.cwn": {"2"}, "run": {"1"}}, lim)
 	for b.Loop() {
-		if _, err := compareWeb(context.Background(), base, fm, lim); err != nil {
+		if _, err := compareWeb(context.Background(), base, fm, lim, nil, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
