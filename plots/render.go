@@ -461,12 +461,25 @@ func (f Figure) panelFigures(cols int) []Figure {
 		out[i].yRange, out[i].xTicks = yr, 3 // room for 3 labelled x ticks
 		if f.SameX {
 			out[i].xRange = xr
+		} else if r := niceRange(out[i].Series); r != nil {
+			out[i].xRange = r // ends on labelled ticks: a narrow panel then needs only 3 labels
 		}
 		if i%cols != 0 {
 			out[i].YLabel = ""
 		}
 	}
 	return out
+}
+
+// niceRange is the x range of the series widened to multiples of a nice
+// step giving about 3 intervals.
+func niceRange(series []Series) *[2]float64 {
+	r := sharedX([]Figure{{Series: series}})
+	if r == nil || !(r[1] > r[0]) {
+		return r
+	}
+	step := niceStep((r[1] - r[0]) / 3)
+	return &[2]float64{math.Floor(r[0]/step+1e-9) * step, math.Ceil(r[1]/step-1e-9) * step}
 }
 
 // sharedY is the y range of all panels' data and intervals.
