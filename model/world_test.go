@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/rinsim/rinsim/scenarios"
@@ -340,6 +341,23 @@ func TestParallelSetUpGivesTheSamePopulation(t *testing.T) {
 	for i := range f.N {
 		if f.Archetype[i] != g.Archetype[i] || f.Ambitious[i] != g.Ambitious[i] || f.Active[i] != g.Active[i] {
 			t.Fatalf("firm %d differs", i)
+		}
+	}
+}
+
+// TestDefaultWorkers: one worker for small populations, at most one per
+// CPU, and one more per MinFirmsPerWorker firms.
+func TestDefaultWorkers(t *testing.T) {
+	cpus := runtime.GOMAXPROCS(0)
+	for _, tc := range []struct{ firms, want int }{
+		{0, 1},
+		{310, 1},
+		{MinFirmsPerWorker - 1, 1},
+		{2 * MinFirmsPerWorker, min(2, cpus)},
+		{1_000_000, cpus},
+	} {
+		if got := DefaultWorkers(tc.firms); got != tc.want {
+			t.Errorf("DefaultWorkers(%d) = %d, want %d (%d CPUs)", tc.firms, got, tc.want, cpus)
 		}
 	}
 }
