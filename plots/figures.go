@@ -670,6 +670,10 @@ func FromDir(dir string) ([]Figure, error) {
 		found = true // point, the varied keys, rep: a sweep (a sensitivity design has indices.csv)
 		figs = append(figs, SweepFigure(t, "entrant_share", labelsOf(dir)))
 	}
+	if t, err := ReadTable(filepath.Join(dir, "patterns.csv")); err == nil && t.Has("pattern", "target_low", "target_high", "value", "ci_low", "ci_high", "verdict") {
+		found = true
+		figs = append(figs, PatternBands(t))
+	}
 	if t, err := ReadTable(filepath.Join(dir, "scaling.csv")); err == nil && t.Has("smes", "ns_per_sme") {
 		found = true
 		figs = append(figs, Scaling(t))

@@ -21,6 +21,7 @@ const (
 	Heatmap                   // Grid, with a colour scale
 	ColourScatter             // Cloud: markers at (X, Y) coloured by Z, with a colour scale
 	Panels                    // Panels side by side (small multiples)
+	BandRows                  // Bands: one row per pattern, value and interval against a target band (bands.go)
 )
 
 // Series is one named data series. It satisfies plotter.XYer, so gonum/plot
@@ -101,6 +102,7 @@ type Figure struct {
 	ZLabel     string   // Heatmap, ColourScatter: what colour means
 	LogLog     bool     // logarithmic x and y axes
 	Panels     []Figure // Panels: each drawn as a figure of its own kind
+	Bands      []Band   // BandRows
 
 	yRange *[2]float64 // fixed y axis (panels share one)
 	xRange *[2]float64 // fixed x axis

@@ -57,6 +57,9 @@ func (f Figure) Draw(c draw.Canvas) error {
 	if f.Kind == Panels {
 		return f.drawPanels(c)
 	}
+	if f.Kind == BandRows {
+		return f.drawBands(c)
+	}
 	l, err := f.layout(c, true)
 	if err != nil {
 		return err
@@ -521,8 +524,12 @@ func sharedX(panels []Figure) *[2]float64 {
 // Save writes DIR/NAME.png (1200 pixels wide) and DIR/NAME.svg, each through
 // a temporary file, and returns their paths.
 func (f Figure) Save(dir string) ([]string, error) {
-	png := vgimg.NewWith(vgimg.UseWH(Width, Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
-	svg := vgsvg.New(Width, Height)
+	height := Height
+	if f.Kind == BandRows {
+		height = f.bandsHeight() // one row per pattern
+	}
+	png := vgimg.NewWith(vgimg.UseWH(Width, height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+	svg := vgsvg.New(Width, height)
 	var paths []string
 	for _, out := range []struct {
 		ext string
@@ -563,8 +570,8 @@ func writeFile(path string, w io.WriterTo) error {
 // Plot builds the figure's gonum plot alone: axes, data and legend entries,
 // without title, legend area or colour scale (Draw places those).
 func (f Figure) Plot() (*plot.Plot, error) {
-	if f.Kind == Panels {
-		return nil, fmt.Errorf("plots: %s: panels have no single plot", f.Name)
+	if f.Kind == Panels || f.Kind == BandRows {
+		return nil, fmt.Errorf("plots: %s: panels and pattern rows have no single plot", f.Name)
 	}
 	return f.plot(&layout{})
 }

@@ -16,9 +16,10 @@ import (
 func plotCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "plot",
-		Usage:     "redraw the figures of a run, compare, sweep, sensitivity or reproduce output folder",
+		Usage:     "redraw the figures of a run, compare, sweep, sensitivity, reproduce or validate output folder",
 		UsageText: "rinsim plot [--out FIGDIR] [--force] DIR",
-		Description: "Reads the CSV files in DIR (steps.csv, firms.csv, entries.csv, compare.csv, indices.csv, a\n" +
+		Description: "Reads the CSV files in DIR (steps.csv, firms.csv, entries.csv, compare.csv, indices.csv,\n" +
+			"patterns.csv, a " +
 			"sweep's runs.csv) and writes each figure it allows as a 1200 px wide PNG and an SVG, without\n" +
 			"rerunning anything. For a compare folder this includes each scenario's change from the\n" +
 			"baseline (diff-<scenario>), custom scenarios of --scenarios FILE too. A sweep is drawn as its\n" +

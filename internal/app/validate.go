@@ -15,6 +15,7 @@ import (
 	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/progress"
 	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/plots"
 	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
 )
@@ -23,7 +24,7 @@ import (
 var patternsHeader = []string{"pattern", "source", "statistic", "target_low", "target_high", "value", "ci_low", "ci_high", "verdict"}
 
 // validateFiles are the files validate writes, in order.
-var validateFiles = []string{"patterns.csv", "targets.toml", "report.md", "manifest.json"}
+var validateFiles = []string{"patterns.csv", "targets.toml", "report.md", "patterns.png", "patterns.svg", "manifest.json"}
 
 func validateCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
@@ -158,11 +159,20 @@ func writeValidation(dir string, v *sim.Validation, m *report.Manifest, targets 
 		"manifest.json": m.Write,
 	}
 	for _, name := range validateFiles {
+		if files[name] == nil {
+			continue // the figure, drawn below
+		}
 		if err := atomicdir.WriteFile(filepath.Join(dir, name), files[name]); err != nil {
 			return err
 		}
 	}
-	return nil
+	// The figure is drawn from patterns.csv, as `rinsim plot DIR` redraws it.
+	t, err := plots.ReadTable(filepath.Join(dir, "patterns.csv"))
+	if err != nil {
+		return err
+	}
+	_, err = plots.PatternBands(t).Save(dir)
+	return err
 }
 
 // bound writes a band edge for patterns.csv: NA when the band is open there.

@@ -66,6 +66,11 @@ func TestValidateSmallGolden(t *testing.T) {
 	if strings.Contains(md, "shared") {
 		t.Error("report.md cites a path outside the repository")
 	}
+	for _, f := range []string{"patterns.png", "patterns.svg", "manifest.json"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
 	if !bytes.Equal(read(t, filepath.Join(out, "targets.toml")), sim.PatternsTOML()) {
 		t.Error("targets.toml is not the built-in patterns file")
 	}
