@@ -37,8 +37,7 @@ var bandFill = translucent(Palette[1], 0x55)
 // patterns.csv with its mean and 95 % interval against its target band.
 func PatternBands(t *Table) Figure {
 	f := Figure{Name: "patterns", Title: "Target patterns: model value and 95 % interval against the target band",
-		Note: "shaded: target band (open edges run to the border); mark and bar: mean and 95 % interval; " +
-			"circle within, cross outside, triangle inconclusive",
+		Note: "shaded: target band; mark: mean, bar: 95 % interval; circle within, cross outside, triangle inconclusive",
 		Kind: BandRows}
 	edge := func(s string, open float64) float64 {
 		if x := num(s); !math.IsNaN(x) {
@@ -87,7 +86,7 @@ func (f Figure) drawBands(c draw.Canvas) error {
 		return fmt.Errorf("plots: %s: no patterns", f.Name)
 	}
 	c = drawTitle(c, f.Title, f.Note, titleFont.Size)
-	labelW := c.Size().X * 0.30
+	labelW := c.Size().X * 0.34
 	verdictW := c.Size().X * 0.12
 	rowH := c.Size().Y / vg.Length(len(f.Bands))
 	for k, b := range f.Bands {

@@ -10,4 +10,12 @@
 // its own stream per step. The same scenario and seed give identical
 // results, and a change to one network leaves the random numbers of every
 // other network's firms untouched (common random numbers).
+//
+// # Claims and target patterns
+//
+// The thesis's claims (claims.go) and the target patterns (patterns.toml,
+// read by LoadPatterns; computed by Validate in validate.go) are tested on
+// replications paired by seed. Knockouts (knockouts.go) are named sets of
+// overrides that switch routes of the networks' effect off, for negative
+// controls and for the route pattern.
 package sim

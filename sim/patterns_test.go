@@ -178,3 +178,25 @@ func ExampleDecide() {
 	// 0.62 [0.58, 0.66]: inconclusive
 	// 0.85 [0.83, 0.87]: outside
 }
+
+func ExampleLoadPatterns() {
+	ps, err := LoadPatterns(strings.NewReader(`
+[[pattern]]
+id = "abroad"
+description = "members operating abroad at the end"
+statistic = "share_abroad_end"
+target_low = 0.35
+target_high = 0.60
+source = "EIM Business & Policy Research (2010), Internationalisation of European SMEs"
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ps[0].ID, ps[0].Statistic, ps[0].Band(), "line", ps[0].Line)
+	_, err = LoadPatterns(strings.NewReader("[[pattern]]\nid = \"x\"\nstatistic = \"nothing\"\n"))
+	fmt.Println(err)
+	// Output:
+	// abroad share_abroad_end 0.35-0.6 line 2
+	// line 1: field pattern[1].description: missing (required)
+}

@@ -323,3 +323,15 @@ func TestValidateMissingNetwork(t *testing.T) {
 		t.Error("one replication accepted")
 	}
 }
+
+// BenchmarkTallyRun is the reduction of one default-scenario run to the
+// patterns' counts, done once per run of the validation design.
+func BenchmarkTallyRun(b *testing.B) {
+	r, err := Run(context.Background(), thesisScenario(b), 1, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		TallyRun(r)
+	}
+}
