@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,20 +57,23 @@ func TestBusyOutputIsRefused(t *testing.T) {
 }
 
 // TestConcurrentIdenticalSweeps starts the same sweep twice at once into
-// one folder: each either finishes or is refused as busy, and the files
-// equal those of a sweep run alone.
+// one folder, as two processes: each either finishes or is refused as
+// busy, and the files equal those of a sweep run alone.
 func TestConcurrentIdenticalSweeps(t *testing.T) {
 	dir := t.TempDir()
+	small, err := filepath.Abs("testdata/small.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := append(slices.Clone(sweepArgs), "--scenario", small)
 	ref := filepath.Join(dir, "ref")
-	mustRun(t, append(sweepArgs, "--out", ref)...)
+	mustRun(t, append(args, "--out", ref)...)
 	for try := range 3 {
 		out := filepath.Join(dir, "out"+strconv.Itoa(try))
 		var wg sync.WaitGroup
 		codes, errs := make([]int, 2), make([]string, 2)
 		for k := range 2 {
-			wg.Go(func() {
-				_, errs[k], codes[k] = execute(t, context.Background(), append(sweepArgs, "--out", out)...)
-			})
+			wg.Go(func() { codes[k], errs[k] = child(t, dir, nil, slices.Concat(args, []string{"--out", out})...) })
 		}
 		wg.Wait()
 		for k := range 2 {
