@@ -29,10 +29,10 @@ if [ "${PERF_SCALING:-0}" = 1 ]; then
   go test ./model -run '^$' -bench 'StepScaling' -benchtime 3x | tee "$out/scaling.txt"
   {
     echo "smes,workers,ns_per_sme"
-    sed -n 's/^BenchmarkStepScaling\/smes=\([0-9]*\)\/workers=\([0-9]*\)-[0-9]*.* \([0-9.]*\) ns\/SME.*/\1,\2,\3/p' "$out/scaling.txt"
+    sed -n 's/^BenchmarkStepScaling\/smes=\([0-9]*\)\/workers=\([0-9]*\)-[0-9]* .* \([0-9.]*\) cpu-ns\/SME.*/\1,\2,\3/p' "$out/scaling.txt" # CPU ns
   } > "$out/scaling.csv"
   go build -o /tmp/rinsim-perf ./cmd/rinsim
-  /tmp/rinsim-perf plot --out docs/img "$out" >/dev/null
+  /tmp/rinsim-perf plot --force --out docs/img "$out" >/dev/null
 fi
 go build -o /tmp/rinsim-perf ./cmd/rinsim
 run() { # name, then rinsim run arguments

@@ -266,11 +266,13 @@ func BenchmarkStepScaling(b *testing.B) {
 		for _, workers := range []int{1, 2} {
 			w.SetWorkers(workers)
 			b.Run(fmt.Sprintf("smes=%d/workers=%d", n, workers), func(b *testing.B) {
+				cpu := cpuTime()
 				for b.Loop() {
 					w.Step()
 					rows = w.Collect(rows[:0])
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w.Firms.N), "ns/SME")
+				b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/float64(w.Firms.N), "cpu-ns/SME")
 			})
 		}
 		w.Close()
