@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
-	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/progress"
 	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/plots"
@@ -74,17 +73,11 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if out == "" {
 		out = filepath.Join("out", "reproduce-"+outLabel(source, base)+"-"+strconv.FormatUint(seed, 10))
 	}
-	l, err := lock.Acquire(out)
+	l, err := claimOutput(out, c.Bool("force"), base.Name, source)
 	if err != nil {
 		return err
 	}
 	defer l.Release()
-	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
-		return err
-	}
-	if err := report.CheckSameScenario(out, base.Name, source); err != nil {
-		return err
-	}
 	var bar *progress.Bar
 	if !c.Bool("quiet") {
 		bar = progress.New(stderr, "reproduce")

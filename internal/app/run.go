@@ -72,17 +72,11 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if out == "" {
 		out = filepath.Join("out", outLabel(source, s)+"-"+strconv.FormatUint(seed, 10))
 	}
-	l, err := lock.Acquire(out)
+	l, err := claimOutput(out, c.Bool("force"), s.Name, source)
 	if err != nil {
 		return err
 	}
 	defer l.Release()
-	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
-		return err
-	}
-	if err := report.CheckSameScenario(out, s.Name, source); err != nil {
-		return err
-	}
 	quiet := c.Bool("quiet")
 	var bar *progress.Bar
 	if !quiet {
@@ -169,4 +163,23 @@ func resolveScenario(nameOrFile string, sets []string, run bool) (*scenarios.Sce
 		return nil, "", err
 	}
 	return s, source, nil
+}
+
+// claimOutput takes the lock on an output folder for the whole command and
+// checks, before any work, that the folder may be written: new, or --force
+// on a folder rinsim wrote for the same scenario.
+func claimOutput(out string, force bool, scenario, source string) (*lock.Lock, error) {
+	l, err := lock.Acquire(out)
+	if err != nil {
+		return nil, err
+	}
+	if err := atomicdir.Check(out, force); err != nil {
+		l.Release()
+		return nil, err
+	}
+	if err := report.CheckSameScenario(out, scenario, source); err != nil {
+		l.Release()
+		return nil, err
+	}
+	return l, nil
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/atomicdir"
-	"github.com/rinsim/rinsim/internal/lock"
 	"github.com/rinsim/rinsim/internal/progress"
 	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/plots"
@@ -72,17 +71,11 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if out == "" {
 		out = filepath.Join("out", "validate-"+outLabel(source, base)+"-"+strconv.FormatUint(seed, 10))
 	}
-	l, err := lock.Acquire(out)
+	l, err := claimOutput(out, c.Bool("force"), base.Name, source)
 	if err != nil {
 		return err
 	}
 	defer l.Release()
-	if err := atomicdir.Check(out, c.Bool("force")); err != nil {
-		return err
-	}
-	if err := report.CheckSameScenario(out, base.Name, source); err != nil {
-		return err
-	}
 	var bar *progress.Bar
 	if !c.Bool("quiet") {
 		bar = progress.New(stderr, "validate")
