@@ -27,10 +27,13 @@ type Design struct {
 	Points []Point
 	Reps   int
 	Seed   uint64 // master seed
-	// Vary, if set, makes replication rep's scenario from its point's (e.g.
+	// Vary, if set, makes each job's scenario from its point's (e.g.
 	// parameters drawn from a posterior, the same in every point).
-	Vary func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error)
+	Vary VaryFunc
 }
+
+// VaryFunc makes job j's scenario from s, the scenario of j's point.
+type VaryFunc func(j Job, s *scenarios.Scenario) (*scenarios.Scenario, error)
 
 // Job is one run of a design: a point and a replication.
 type Job struct {
@@ -103,7 +106,7 @@ type ExecOptions struct {
 	// and the total.
 	Progress func(done, total int)
 	// Vary is Design.Vary.
-	Vary func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error)
+	Vary VaryFunc
 }
 
 // ErrInternal marks a bug: a panic in a run, turned into an error so that
@@ -158,7 +161,7 @@ type indexed struct {
 
 // feed starts jobs in order as slots free up, on at most workers goroutines.
 func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jobs []Job, workers int,
-	vary func(int, *scenarios.Scenario) (*scenarios.Scenario, error), slots chan struct{}, results chan<- indexed) error {
+	vary VaryFunc, slots chan struct{}, results chan<- indexed) error {
 	pool := make(chan struct{}, workers)
 	for k, j := range jobs {
 		select {
@@ -176,7 +179,7 @@ func feed(ctx context.Context, g *errgroup.Group, scns []*scenarios.Scenario, jo
 			defer recoverInternal(&err)
 			s := scns[j.Point]
 			if vary != nil {
-				if s, err = vary(j.Rep, s); err != nil {
+				if s, err = vary(j, s); err != nil {
 					return err
 				}
 			}

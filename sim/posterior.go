@@ -100,7 +100,14 @@ func (p *Posterior) Check(s *scenarios.Scenario) error {
 // picked by weight from the replication's own stream, so every scenario of
 // a comparison uses the same parameters in replication rep (paired).
 func (p *Posterior) Draw(master uint64, rep int) int {
-	u := rng.New(RepSeed(master, rep), rng.KindPosterior, 0).Float64()
+	return p.Pick(RepSeed(master, rep))
+}
+
+// Pick returns the particle that a run with seed uses: Draw(master, rep)
+// is Pick(RepSeed(master, rep)), so `rinsim run --seed S` with the seed S of
+// an experiment's replication draws that replication's parameters.
+func (p *Posterior) Pick(seed uint64) int {
+	u := rng.New(seed, rng.KindPosterior, 0).Float64()
 	i := sort.SearchFloat64s(p.cum, u*p.cum[len(p.cum)-1])
 	return min(i, len(p.cum)-1)
 }
@@ -114,12 +121,26 @@ func (p *Posterior) Sets(i int) []string {
 	return out
 }
 
-// Vary returns a Design.Vary that runs replication rep with the particle
-// Draw(master, rep).
-func (p *Posterior) Vary(master uint64) func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error) {
-	return func(rep int, s *scenarios.Scenario) (*scenarios.Scenario, error) {
+// Apply returns a copy of s with particle i's parameters; what names the
+// draw in errors.
+func (p *Posterior) Apply(i int, s *scenarios.Scenario, what string) (*scenarios.Scenario, error) {
+	c := s.Clone()
+	if err := c.Resolve(p.Sets(i), what); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Vary returns a Design.Vary for a design of points: job j runs with the
+// particle Pick(j.Seed), the same in every point of a replication (paired),
+// under the point's own overrides, which win over the draw (a knockout
+// keeps its zero, a funding lever its value), as in the calibration.
+func (p *Posterior) Vary(points []Point) VaryFunc {
+	return func(j Job, s *scenarios.Scenario) (*scenarios.Scenario, error) {
+		i := p.Pick(j.Seed)
+		sets := append(p.Sets(i), points[j.Point].Set...)
 		c := s.Clone()
-		if err := c.Resolve(p.Sets(p.Draw(master, rep)), "posterior draw of replication "+strconv.Itoa(rep)); err != nil {
+		if err := c.Resolve(sets, fmt.Sprintf("posterior particle %d in replication %d of %q", i+1, j.Rep, points[j.Point].Label)); err != nil {
 			return nil, err
 		}
 		return c, nil

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,4 +88,53 @@ func FuzzLoadPosterior(f *testing.F) {
 		}
 		_ = p.Draw(1, 0)
 	})
+}
+
+// Vary gives every claim scenario and negative control of a replication
+// the same draw (paired), and a point's own overrides win over it: the
+// knockouts keep firm.info_uptake at 0 although the posterior sets it.
+func TestPosteriorVaryPairedUnderPointSets(t *testing.T) {
+	p, err := LoadPosterior(strings.NewReader("generation,weight,distance,firm.step_rate,firm.info_uptake\n" +
+		"0,1,0,0.1,0.3\n0,1,0,0.4,0.6\n0,1,0,0.7,0.9\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := scenarios.Builtin("thesis")
+	d := &Design{Base: base, Points: ClaimScenarios(base), Reps: 4, Seed: 4}
+	scns, err := d.Scenarios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vary := p.Vary(d.Points)
+	value := func(s *scenarios.Scenario, key string) float64 {
+		par, err := s.Param(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := strconv.ParseFloat(par.String(), 64)
+		return x
+	}
+	rate := map[int]float64{}
+	for _, j := range d.Jobs() {
+		s, err := vary(j, scns[j.Point])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := p.Theta[p.Draw(d.Seed, j.Rep)]
+		if r, ok := rate[j.Rep]; ok && r != value(s, "firm.step_rate") {
+			t.Errorf("replication %d: %s runs with step rate %v, another point with %v", j.Rep, d.Points[j.Point].Label, value(s, "firm.step_rate"), r)
+		}
+		rate[j.Rep] = value(s, "firm.step_rate")
+		if rate[j.Rep] != want[0] {
+			t.Errorf("replication %d: step rate %v, drawn %v", j.Rep, rate[j.Rep], want[0])
+		}
+		info := value(s, "firm.info_uptake")
+		knocked := slices.Contains(d.Points[j.Point].Set, "firm.info_uptake=0")
+		if knocked && info != 0 || !knocked && info != want[1] {
+			t.Errorf("%s, replication %d: info uptake %v (knocked out: %v, drawn %v)", d.Points[j.Point].Label, j.Rep, info, knocked, want[1])
+		}
+	}
+	if value(scns[0], "firm.step_rate") != value(base, "firm.step_rate") {
+		t.Error("Vary changed the point's scenario in place")
+	}
 }

@@ -364,7 +364,8 @@ func fundingSet(x float64) string { return "funding.scale=" + strconv.FormatFloa
 // Validate runs the design the patterns need (ValidationPoints) with reps
 // replications on common random numbers from the master seed, reduces each
 // run to a RunTally, and returns each pattern's value, interval and verdict.
-// opts.Progress, if set, sees every run.
+// opts.Progress, if set, sees every run; opts.Vary sees jobs whose Point
+// indexes ValidationPoints(base, patterns).
 func Validate(ctx context.Context, base *scenarios.Scenario, patterns []Pattern, reps int, seed uint64, opts *ExecOptions) (*Validation, error) {
 	if reps < 2 {
 		return nil, fmt.Errorf("validate: %d replications; an interval needs at least 2", reps)

@@ -99,12 +99,12 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: c.Uint64("seed")}
-	post, err := loadPosterior(c.String("posterior"), base)
+	post, postRec, err := loadPosterior(c.String("posterior"), base)
 	if err != nil {
 		return err
 	}
 	if post != nil {
-		d.Vary = post.Vary(d.Seed)
+		d.Vary = post.Vary(points)
 	}
 	out := c.String("out")
 	if out == "" {
@@ -113,7 +113,7 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 	acc := newCompareAcc(d)
 	ranks := newRankAcc(d)
 	cfg := &experiment.Config{Dir: out, Force: c.Bool("force"), Command: "compare", CommandLine: commandLine(c), Source: source, Design: d,
-		Shard: experiment.Shard{I: 0, N: 1}, Workers: c.Int("workers"), KeyColumns: []string{"scenario"},
+		Shard: experiment.Shard{I: 0, N: 1}, Workers: c.Int("workers"), KeyColumns: []string{"scenario"}, Posterior: postRec,
 		KeyValues: func(p int) []string { return []string{points[p].Label} },
 		OnRows: func(j sim.Job, rows [][]string) error {
 			ranks.add(j, rows)

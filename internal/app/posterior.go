@@ -1,6 +1,9 @@
 package app
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -17,25 +20,27 @@ import (
 
 var posteriorFlag = &cli.StringFlag{Name: "posterior", Usage: "posterior.csv `FILE` of rinsim calibrate: replication r runs with a parameter vector drawn from its last generation by weight (seeded from r, the same in every scenario)"}
 
-// loadPosterior reads --posterior FILE and checks it against s; nil when
-// path is empty.
-func loadPosterior(path string, s *scenarios.Scenario) (*sim.Posterior, error) {
+// loadPosterior reads --posterior FILE and checks it against s; nil, nil
+// when path is empty. The record names the file and the SHA-256 of the
+// bytes read, for the manifest.
+func loadPosterior(path string, s *scenarios.Scenario) (*sim.Posterior, *report.PosteriorFile, error) {
 	if path == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--posterior: %w", err)
+		return nil, nil, fmt.Errorf("--posterior: %w", err)
 	}
-	defer f.Close()
-	p, err := sim.LoadPosterior(f)
+	p, err := sim.LoadPosterior(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("--posterior %s: %w", path, err)
+		return nil, nil, fmt.Errorf("--posterior %s: %w", path, err)
 	}
 	if err := p.Check(s); err != nil {
-		return nil, fmt.Errorf("--posterior %s: %w", path, err)
+		return nil, nil, fmt.Errorf("--posterior %s: %w", path, err)
 	}
-	return p, nil
+	sum := sha256.Sum256(data)
+	rec := &report.PosteriorFile{File: path, SHA256: hex.EncodeToString(sum[:]), Particles: len(p.Theta), Keys: p.Keys}
+	return p, rec, nil
 }
 
 // rankAcc finds, per replication (a posterior draw), the scenario with the

@@ -24,7 +24,7 @@ func reproduceCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "reproduce",
 		Usage:     "test the thesis's claims on model output and write a table, a report and figures",
-		UsageText: "rinsim reproduce [--reps N] [--seed N] [--robust N [--robust-reps R]] [--workers N] [--out DIR]",
+		UsageText: "rinsim reproduce [--reps N] [--seed N] [--robust N [--robust-reps R] | --posterior FILE] [--workers N] [--out DIR]",
 		Description: "Runs the default scenario and its counterfactuals (funding x0.5 and x1.5, no network funding,\n" +
 			"CWN keeping Arena; each network's funding x0.5, x1.5, x2 for the dose-response figure) with\n" +
 			"common random numbers, tests each claim of the thesis as a paired effect with a 95 % interval,\n" +
@@ -35,11 +35,15 @@ func reproduceCommand(stdout, stderr io.Writer) *cli.Command {
 			"firms.csv, entries.csv, compare.csv) to DIR; `rinsim plot --force DIR` redraws the figures.\n" +
 			"--robust N reruns every claim at N Latin-hypercube points within +-20 % of the calibrated\n" +
 			"values of the invented (assumed) parameters and writes robust.csv: the share of points\n" +
-			"where each claim gets each verdict.\n\n" +
+			"where each claim gets each verdict. --posterior FILE (posterior.csv of rinsim calibrate) runs\n" +
+			"replication r with a parameter vector drawn from the posterior instead, the same draw for every\n" +
+			"claim and negative control of r (paired; a control's own overrides win), so the intervals carry\n" +
+			"parameter uncertainty as well as noise.\n\n" +
 			"Example:\n   rinsim reproduce --reps 30 --out out/reproduce\n   rinsim reproduce --robust 20 --robust-reps 10",
 		Flags: []cli.Flag{scenarioFlag, setFlag, repsFlag(30), seedFlag, workersFlag,
 			&cli.IntFlag{Name: "robust", Usage: "rerun the claims at `N` points within +-20 % of the invented parameters (0: off; at most 500)"},
 			&cli.IntFlag{Name: "robust-reps", Value: 10, Usage: "replications per robustness point (`R`, 2 to 100)"},
+			posteriorFlag,
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/reproduce-<scenario>-<seed>)"}, forceFlag, quietFlag},
 		Action: func(c *cli.Context) error { return reproduceAction(c, stdout, stderr) },
 	}
@@ -60,6 +64,13 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	if robustReps < 2 || robustReps > 100 {
 		return fmt.Errorf("--robust-reps %d: allowed 2 to 100 replications", robustReps)
+	}
+	post, postRec, err := loadPosterior(c.String("posterior"), base)
+	if err != nil {
+		return err
+	}
+	if post != nil && robust > 0 {
+		return fmt.Errorf("--robust %d with --posterior: choose one; --robust varies the invented parameters around their values, --posterior draws them from a calibration", robust)
 	}
 	if err := checkRuns(len(sim.ClaimScenarios(base))+3*len(base.Networks), reps, "--reps"); err != nil {
 		return err
@@ -82,7 +93,7 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if !c.Bool("quiet") {
 		bar = progress.New(stderr, "reproduce")
 	}
-	rp, err := Reproduce(c, base, reps, seed, c.Int("workers"), bar)
+	rp, err := Reproduce(c, base, reps, seed, c.Int("workers"), post, bar)
 	bar.Done()
 	if err != nil {
 		return failure(err)
@@ -103,6 +114,8 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return failure(err)
 	}
+	m.CommandLine = commandLine(c)
+	m.Posterior = postRec
 	m.Files = []string{"claims.csv", "claims.md", "report.md", "steps.csv", "firms.csv", "entries.csv", "compare.csv"}
 	if rp.robust != nil {
 		m.Files = append(m.Files, "robust.csv")
@@ -138,8 +151,9 @@ type Reproduction struct {
 	robust  *sim.Robustness // nil unless --robust
 }
 
-// Reproduce runs the claim scenarios and the dose-response scenarios.
-func Reproduce(c *cli.Context, base *scenarios.Scenario, reps int, seed uint64, workers int, bar *progress.Bar) (*Reproduction, error) {
+// Reproduce runs the claim scenarios and the dose-response scenarios; with
+// post, replication r of every scenario draws the same particle.
+func Reproduce(c *cli.Context, base *scenarios.Scenario, reps int, seed uint64, workers int, post *sim.Posterior, bar *progress.Bar) (*Reproduction, error) {
 	rp := &Reproduction{base: base}
 	total := (len(sim.ClaimScenarios(base)) + 3*len(base.Networks)) * reps
 	done := 0
@@ -160,19 +174,22 @@ func Reproduce(c *cli.Context, base *scenarios.Scenario, reps int, seed uint64, 
 		return err
 	}
 	opts := &sim.ExecOptions{Workers: workers, Progress: func(int, int) {}}
+	if post != nil {
+		opts.Vary = post.Vary(sim.ClaimScenarios(base))
+	}
 	runs, err := sim.RunClaims(c.Context, base, reps, seed, opts, func(rep int, r *sim.Result) error { return keep(rep, r) })
 	if err != nil {
 		return nil, err
 	}
 	done = len(sim.ClaimScenarios(base)) * reps
 	rp.Claims = runs.Claims()
-	rp.doses, err = doseResponse(c, base, reps, seed, workers, tick)
+	rp.doses, err = doseResponse(c, base, reps, seed, workers, post, tick)
 	return rp, err
 }
 
 // doseResponse runs each network's funding at x0.5, x1.5 and x2 and
 // tabulates them with the baseline, as compare.csv does.
-func doseResponse(c *cli.Context, base *scenarios.Scenario, reps int, seed uint64, workers int, tick func()) ([]CompareRow, error) {
+func doseResponse(c *cli.Context, base *scenarios.Scenario, reps int, seed uint64, workers int, post *sim.Posterior, tick func()) ([]CompareRow, error) {
 	points := []sim.Point{{Label: "baseline"}}
 	for _, p := range BudgetScenarios(base) {
 		if strings.Contains(p.Label, "-x") {
@@ -180,12 +197,15 @@ func doseResponse(c *cli.Context, base *scenarios.Scenario, reps int, seed uint6
 		}
 	}
 	d := &sim.Design{Base: base, Points: points, Reps: reps, Seed: seed}
+	if post != nil {
+		d.Vary = post.Vary(points)
+	}
 	scns, err := d.Scenarios()
 	if err != nil {
 		return nil, err
 	}
 	acc := newCompareAcc(d)
-	err = sim.Execute(c.Context, scns, d.Jobs(), &sim.ExecOptions{Workers: workers}, func(o sim.Outcome) error {
+	err = sim.Execute(c.Context, scns, d.Jobs(), &sim.ExecOptions{Workers: workers, Vary: d.Vary}, func(o sim.Outcome) error {
 		if o.Job.Point > 0 {
 			tick()
 		}
@@ -374,6 +394,15 @@ func (rp *Reproduction) writeReport(w io.Writer, m *report.Manifest, reps int, f
 		"**reproduced** (holds, and does not hold in its control); **built-in** (holds in its control too, so the model assumes " +
 		"it rather than explains it); **calibration input** (the claim restates inputs of the scenario); **inconclusive** " +
 		"(the interval contains zero); **contradicted** (the interval lies below zero). Verdicts are computed, never written in.\n\n")
+	refs := []string{report.RefThesis, report.RefUppsala, report.RefUppsala2009, report.RefODD, report.RefCRN, report.RefStudentT, report.RefOkabeIto}
+	if p := m.Posterior; p != nil {
+		fmt.Fprintf(&b, "**Parameter uncertainty.** Replication r ran with a parameter vector (%s) drawn by weight from the last generation "+
+			"(%d particles) of the calibration posterior `%s` (SHA-256 `%.12s`), seeded from r's seed. Every claim scenario and negative "+
+			"control of replication r used the same draw (a control's own overrides win over it), so the effects stay paired and their "+
+			"intervals carry parameter uncertainty as well as noise (approximate Bayesian computation: Toni et al. 2009; Beaumont et al. 2009).\n\n",
+			strings.Join(p.Keys, ", "), p.Particles, p.File, p.SHA256)
+		refs = append(refs, report.RefToni, report.RefBeaumont)
+	}
 	b.WriteString(ClaimsTable(claimRows(rp.Claims)))
 	b.WriteString("\n## Measures\n\n")
 	for _, c := range rp.Claims {
@@ -409,5 +438,5 @@ func (rp *Reproduction) writeReport(w io.Writer, m *report.Manifest, reps int, f
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
-	return report.WriteReferences(w, report.RefThesis, report.RefUppsala, report.RefUppsala2009, report.RefODD, report.RefCRN, report.RefStudentT, report.RefOkabeIto)
+	return report.WriteReferences(w, refs...)
 }

@@ -28,17 +28,20 @@ func runCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "simulate one scenario with one seed and write its results",
-		UsageText: "rinsim run [--scenario NAME|FILE] [--seed N] [--out DIR] [--set key=value ...] [--force]",
+		UsageText: "rinsim run [--scenario NAME|FILE] [--seed N] [--out DIR] [--set key=value ...] [--posterior FILE] [--force]",
 		Description: "Prints a summary table per network and writes summary.csv, steps.csv, markets.csv,\n" +
 			"firms.csv, entries.csv (per-firm files up to 100,000 firms unless --per-firm yes) and\n" +
 			"manifest.json to DIR (default out/<scenario>-<seed>). The same scenario and seed give\n" +
-			"byte-identical files, whatever --workers is.\n\n" +
+			"byte-identical files, whatever --workers is. With --posterior (posterior.csv of rinsim calibrate)\n" +
+			"the run's parameters are a particle drawn by weight from the posterior's last generation with a\n" +
+			"stream of --seed, as replication r of an experiment draws with its seed (runs.csv): --seed set to\n" +
+			"that seed reruns replication r; manifest.json names the file, its SHA-256 and the particle.\n\n" +
 			"Example:\n   rinsim run --scenario thesis --seed 7 --set funding.cwn.scale=2 --out out/cwn-double",
 		Flags: []cli.Flag{
 			scenarioFlag,
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "master `SEED` of the random streams"},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/<scenario>-<seed>)"},
-			setFlag,
+			setFlag, posteriorFlag,
 			&cli.BoolFlag{Name: "force", Usage: "replace DIR if it exists"},
 			&cli.StringFlag{Name: "per-firm", Value: "auto", Usage: "write firms.csv and entries.csv: `auto` (up to 100,000 firms), yes or no"},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines stepping the model (0: one per CPU and per 8,192 SMEs, so one for small populations); results do not depend on it"},
@@ -57,6 +60,10 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	seed := c.Uint64("seed")
+	s, postRec, err := drawPosterior(c.String("posterior"), s, seed)
+	if err != nil {
+		return err
+	}
 	if err := checkPopulation(s, 1); err != nil {
 		return err
 	}
@@ -92,6 +99,7 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return failure(err)
 	}
 	m.CommandLine = commandLine(c)
+	m.Posterior = postRec
 	if err := atomicdir.Write(out, c.Bool("force"), func(tmp string) error { return report.WriteRun(tmp, res, m, perFirm) }); err != nil {
 		return failure(err)
 	}
@@ -99,9 +107,44 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 		if err := report.PrintSummary(stdout, sim.Summarize(res)); err != nil {
 			return failure(err)
 		}
+		if postRec != nil {
+			fmt.Fprintf(stderr, "parameters of particle %d of %s (SHA-256 %.12s): %s\n", postRec.Particle, postRec.File, postRec.SHA256,
+				strings.Join(drawnValues(s, postRec.Keys), ", "))
+		}
 		fmt.Fprintf(stderr, "wrote %s: %s\n", out, strings.Join(m.Files, ", "))
 	}
 	return nil
+}
+
+// drawPosterior returns s with the parameters of the particle that a run
+// with seed draws from --posterior path (s itself without one), and the
+// manifest's record of the draw.
+func drawPosterior(path string, s *scenarios.Scenario, seed uint64) (*scenarios.Scenario, *report.PosteriorFile, error) {
+	post, rec, err := loadPosterior(path, s)
+	if post == nil || err != nil {
+		return s, nil, err
+	}
+	i := post.Pick(seed)
+	drawn, err := post.Apply(i, s, fmt.Sprintf("--posterior %s, particle %d", path, i+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	rec.Particle = i + 1
+	return drawn, rec, nil
+}
+
+// drawnValues lists keys with their values in s, as key=value.
+func drawnValues(s *scenarios.Scenario, keys []string) []string {
+	out := make([]string, len(keys))
+	for k, key := range keys {
+		p, err := s.Param(key)
+		if err != nil {
+			out[k] = key + "=?"
+			continue
+		}
+		out[k] = key + "=" + p.String()
+	}
+	return out
 }
 
 // perFirmThreshold is the largest population whose per-firm files are

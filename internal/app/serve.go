@@ -65,7 +65,7 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			if err := lim.check(); err != nil {
 				return err
 			}
-			post, err := loadPosterior(c.String("posterior"), base)
+			post, _, err := loadPosterior(c.String("posterior"), base)
 			if err != nil {
 				return err
 			}

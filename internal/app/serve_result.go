@@ -51,7 +51,7 @@ func compareWeb(ctx context.Context, base *scenarios.Scenario, f *form, lim Limi
 	start := time.Now()
 	d := &sim.Design{Base: base, Points: []sim.Point{{Label: "baseline"}, {Label: f.Name.Value, Set: f.sets}}, Reps: f.reps, Seed: f.seed}
 	if post != nil {
-		d.Vary = post.Vary(d.Seed)
+		d.Vary = post.Vary(d.Points)
 	}
 	scns, err := d.Scenarios()
 	if err != nil {

@@ -130,7 +130,7 @@ func TestServePosteriorMatchesCompare(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, ts := newTestServer(t, "testdata/small.toml", testLimits)
-	p, err := loadPosterior(post, s.base)
+	p, _, err := loadPosterior(post, s.base)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	}
 	points := sim.PointsOf(factors, values)
 	d := &sim.Design{Base: base, Points: points, Reps: c.Int("reps"), Seed: seed}
-	post, err := loadPosterior(c.String("posterior"), base)
+	post, postRec, err := loadPosterior(c.String("posterior"), base)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 				return fmt.Errorf("--param %s: also a parameter of --posterior; a posterior draw would override the swept value", f.Key)
 			}
 		}
-		d.Vary = post.Vary(seed)
+		d.Vary = post.Vary(points)
 	}
 	out := c.String("out")
 	if out == "" {
@@ -125,8 +125,9 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 			}
 			return v
 		},
-		Extra:  map[string]any{"design": design, "factors": factors},
-		OnRows: summary.Add,
+		Extra:     map[string]any{"design": design, "factors": factors},
+		Posterior: postRec,
+		OnRows:    summary.Add,
 	}
 	if !c.Bool("quiet") {
 		cfg.Progress = stderr

@@ -81,12 +81,13 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 		bar = progress.New(stderr, "validate")
 	}
 	opts := &sim.ExecOptions{Workers: c.Int("workers"), Progress: bar.Update}
-	post, err := loadPosterior(c.String("posterior"), base)
+	post, postRec, err := loadPosterior(c.String("posterior"), base)
 	if err != nil {
 		return err
 	}
 	if post != nil {
-		opts.Vary = post.Vary(seed)
+		points, _ := sim.ValidationPoints(base, patterns)
+		opts.Vary = post.Vary(points)
 	}
 	v, err := sim.Validate(c.Context, base, patterns, reps, seed, opts)
 	bar.Done()
@@ -98,6 +99,7 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return failure(err)
 	}
 	m.CommandLine = commandLine(c)
+	m.Posterior = postRec
 	m.Files = validateFiles
 	err = atomicdir.Write(out, c.Bool("force"), func(tmp string) error { return writeValidation(tmp, v, m, targets) })
 	if err != nil {

@@ -43,6 +43,9 @@ type Config struct {
 	KeyValues  func(point int) []string
 	// Extra is recorded in the manifest's design (e.g. the sensitivity method).
 	Extra map[string]any
+	// Posterior is recorded in the manifest's design (--posterior); a resume
+	// with another posterior file, or the same file changed, is refused.
+	Posterior *report.PosteriorFile
 	// OnRows receives every job's runs.csv rows in job order, from resumed
 	// files and new runs alike.
 	OnRows   func(j sim.Job, rows [][]string) error
@@ -112,6 +115,8 @@ type DesignInfo struct {
 	KeyColumns   []string       `json:"key_columns"`
 	Points       []sim.Point    `json:"points"`
 	Extra        map[string]any `json:"extra,omitempty"`
+	// Posterior, with --posterior, is the file replications draw from.
+	Posterior *report.PosteriorFile `json:"posterior,omitempty"`
 }
 
 // Run executes the experiment and returns the number of jobs run now (not
@@ -184,7 +189,7 @@ func newManifest(cfg *Config) (*Manifest, error) {
 	sum := sha256.Sum256(text)
 	d := DesignInfo{Scenario: cfg.Design.Base.Name, Source: cfg.Source, ScenarioHash: hex.EncodeToString(sum[:]),
 		Seed: cfg.Design.Seed, Reps: cfg.Design.Reps, Shard: cfg.Shard.String(), Steps: cfg.Steps,
-		KeyColumns: cfg.KeyColumns, Points: cfg.Design.Points, Extra: cfg.Extra}
+		KeyColumns: cfg.KeyColumns, Points: cfg.Design.Points, Extra: cfg.Extra, Posterior: cfg.Posterior}
 	if d, err = normalize(d); err != nil {
 		return nil, err
 	}
@@ -239,6 +244,11 @@ func (m *Manifest) WriteManifest(w io.Writer) error {
 func prepareDir(cfg *Config, m *Manifest) error {
 	path := filepath.Join(cfg.Dir, "manifest.json")
 	old, err := ReadManifest(cfg.Dir)
+	if err == nil && !cfg.Force {
+		if err := samePosterior(cfg.Dir, old.Design.Posterior, m.Design.Posterior); err != nil {
+			return err
+		}
+	}
 	switch {
 	case err == nil && !cfg.Force && old.DesignHash != m.DesignHash:
 		return outputError("%s holds a different experiment (design hash %.12s, this command %.12s): use another --out, or --force to replace it",
@@ -262,6 +272,29 @@ func prepareDir(cfg *Config, m *Manifest) error {
 		return err
 	}
 	return atomicdir.ReplaceFile(path, m.WriteManifest)
+}
+
+// samePosterior refuses to resume an experiment in dir whose replications
+// drew from another posterior than this command's, or from the same file
+// with other contents: the new rows would mix two posteriors.
+func samePosterior(dir string, old, now *report.PosteriorFile) error {
+	name := func(p *report.PosteriorFile) string {
+		if p == nil {
+			return "no --posterior"
+		}
+		return fmt.Sprintf("--posterior %s (SHA-256 %.12s)", p.File, p.SHA256)
+	}
+	switch {
+	case old == nil && now == nil:
+		return nil
+	case old != nil && now != nil && old.SHA256 == now.SHA256 && old.File == now.File:
+		return nil
+	case old != nil && now != nil && old.File == now.File:
+		return outputError("%s was started with %s, which has changed since (SHA-256 now %.12s): resuming would mix two posteriors; "+
+			"restore the file, or start afresh with another --out or --force", dir, name(old), now.SHA256)
+	}
+	return outputError("%s was started with %s, this command has %s: use the same posterior to resume, or another --out, or --force",
+		dir, name(old), name(now))
 }
 
 // onlyLeftovers reports whether dir holds nothing but what a command killed

@@ -37,6 +37,23 @@ type Manifest struct {
 	Files        []string          `json:"files"`
 	Parameters   map[string]string `json:"parameters"` // empty for very large scenarios: see scenario_toml
 	ScenarioTOML string            `json:"scenario_toml"`
+	// Posterior, with --posterior, names the calibration posterior the
+	// parameters were drawn from.
+	Posterior *PosteriorFile `json:"posterior,omitempty"`
+}
+
+// PosteriorFile records the posterior.csv of `rinsim calibrate` that a
+// command drew parameters from: its path as given, the SHA-256 of its
+// bytes (a resume with a changed file is refused) and, for a single run,
+// the particle drawn.
+type PosteriorFile struct {
+	File      string   `json:"file"`
+	SHA256    string   `json:"sha256"`
+	Particles int      `json:"particles"` // in the last generation
+	Keys      []string `json:"keys"`
+	// Particle is the drawn particle of `rinsim run` (1-based, in the last
+	// generation's order); 0 for experiments, where each replication draws.
+	Particle int `json:"particle,omitempty"`
 }
 
 // maxManifestParams bounds the parameters map: a synthetic scenario with
