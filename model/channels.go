@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"math/bits"
+	"math/rand/v2"
 
 	"github.com/rinsim/rinsim/scenarios"
 )
@@ -15,9 +16,7 @@ func toQuarter(t int) scenarios.Quarter { return scenarios.Quarter(t) }
 func (w *World) networkRange(wk *worker, lo, hi int) {
 	for k := lo; k < hi; k++ {
 		ns := &w.Networks[k]
-		ns.forwarded = 0
 		w.runChannels(wk, ns)
-		w.countForwarded(ns)
 		w.peerPhase(wk, ns)
 	}
 }
@@ -42,13 +41,38 @@ func (w *World) runChannels(wk *worker, ns *NetworkState) {
 		if c == JointStand {
 			cost *= 1 - w.S.Public.CountyStandShare
 		}
-		for range n {
-			if ns.SpentNOK+cost > ns.Budget {
-				break
-			}
+		held := 0
+		for held < n && ns.SpentNOK+cost <= ns.Budget {
 			ns.SpentNOK += cost
-			ns.Events[c]++
-			w.runEvent(wk, ns, c)
+			held++
+		}
+		ns.Events[c] += held
+		w.holdEvents(wk, ns, c, held)
+	}
+}
+
+// holdEvents runs n events of channel c. The quarter's items of information
+// reach the members together, before its information events are attended:
+// one pass over the members instead of one per item.
+func (w *World) holdEvents(wk *worker, ns *NetworkState, c Channel, n int) {
+	switch c {
+	case Info:
+		markets := ns.items[:0]
+		for range n {
+			markets = append(markets, int8(w.chooseMarket(ns, Info)))
+		}
+		ns.items = markets
+		w.forward(ns, markets)
+		for _, m := range markets {
+			w.infoEvent(wk, ns, int(m))
+		}
+	case Survey:
+		for range n {
+			w.surveyEvent(wk, ns)
+		}
+	default:
+		for range n {
+			w.slotEvent(wk, ns, c, w.chooseMarket(ns, c))
 		}
 	}
 }
@@ -91,17 +115,6 @@ func (w *World) shuffleTakers(ns *NetworkState) {
 	}
 	ns.rng.Shuffle(len(ns.order), ns.swap)
 	ns.cursor = 0
-}
-
-func (w *World) runEvent(wk *worker, ns *NetworkState, c Channel) {
-	switch c {
-	case Info:
-		w.infoEvent(wk, ns)
-	case Survey:
-		w.surveyEvent(wk, ns)
-	default:
-		w.slotEvent(wk, ns, c, w.chooseMarket(ns, c))
-	}
 }
 
 // chooseMarket picks the market of an event. Cross-RIN events go where
@@ -151,22 +164,17 @@ func mixFocus(dst, focus, priority []float64, surveyed bool, targeting float64) 
 	}
 }
 
-// infoEvent forwards one invitation or item of market information about a
-// market chosen by the network's focus (T4.3.2: "I forward invitation through
-// my mail list"). Every member receives it; whether a member acts on it is a
-// chance that depends on how relevant it finds the network and whether it is
-// busy (T5.4, T5.5.1: members mainly get "market information, learning").
-// Acting teaches general knowledge and knowledge of the market, which lowers
-// the market's perceived risk (T2.1). Members may also attend the forwarded
-// event, with their participation chance times
-// public.innovation_norway_events, up to the channel's slots. Both are found
-// by thinning: candidates are visited at geometric gaps for the highest
-// chance, then accepted in proportion to their own, which gives each member
-// its exact chance at a cost proportional to those who act, not to the size
-// of the network.
-func (w *World) infoEvent(wk *worker, ns *NetworkState) {
-	m := w.chooseMarket(ns, Info)
-	w.forward(ns, m)
+// infoEvent is one forwarded invitation to an event in market m (T4.3.2: "I
+// forward invitation through my mail list"; the item itself reached the
+// members through forward). Members attend with their participation chance
+// times public.innovation_norway_events, up to the channel's slots, in random
+// order from a random start, so no member is favoured by its place when slots
+// bind. When the highest chance is small, candidates are visited at geometric
+// gaps for it and accepted in proportion to their own (thinning: each member
+// keeps its exact chance at a cost proportional to those who attend); else
+// each member is visited with one uniform draw, which is cheaper than a
+// logarithm per candidate.
+func (w *World) infoEvent(wk *worker, ns *NetworkState, m int) {
 	f := &w.Firms
 	attendance := w.S.Public.InnovationNorwayEvents
 	pmax := ns.maxPart * attendance
@@ -175,35 +183,66 @@ func (w *World) infoEvent(wk *worker, ns *NetworkState) {
 	}
 	cp := &w.chans[Info]
 	n := len(ns.order)
-	start, filled := ns.rng.IntN(max(n, 1)), 0 // no member is favoured by its place when slots bind
-	gap := newGaps(pmax)
-	for idx := gap.draw(ns); idx < n && float64(filled) < cp.Slots; idx += 1 + gap.draw(ns) {
-		i := int(ns.order[(start+idx)%n])
-		if ns.rng.Float64()*pmax < float64(f.PartProb[i])*attendance && w.afford(i, cp.FeeNOK) {
+	start, filled := ns.rng.IntN(max(n, 1)), 0
+	take := func(i int) {
+		if w.afford(i, cp.FeeNOK) {
 			w.spend(i, cp.FeeNOK)
 			w.attend(wk, ns, i, Info, m, 1)
 			filled++
 		}
 	}
-}
-
-// forward delivers one item of information about market m to every member
-// that has joined; each acts on it with firm.info_uptake times its relevance,
-// times busy_participation while busy and non_ambitious_participation
-// without international ambition (attention, T4.4.2).
-func (w *World) forward(ns *NetworkState, m int) {
-	f := &w.Firms
-	fr := &w.S.Firm
-	cp := &w.chans[Info]
-	members := ns.Members[:ns.Joined]
-	ns.forwarded++ // every member receives it (countForwarded)
-	pmax := fr.InfoUptake
-	if pmax <= 0 {
+	if pmax >= directThreshold {
+		for idx := 0; idx < n && float64(filled) < cp.Slots; idx++ {
+			i := int(ns.order[(start+idx)%n])
+			if unit(&ns.src) < float64(f.PartProb[i])*attendance {
+				take(i)
+			}
+		}
 		return
 	}
 	gap := newGaps(pmax)
-	for idx := gap.draw(ns); idx < len(members); idx += 1 + gap.draw(ns) {
-		i := int(members[idx])
+	for idx := gap.draw(ns); idx < n && float64(filled) < cp.Slots; idx += 1 + gap.draw(ns) {
+		i := int(ns.order[(start+idx)%n])
+		if unit(&ns.src)*pmax < float64(f.PartProb[i])*attendance {
+			take(i)
+		}
+	}
+}
+
+// directThreshold is the chance above which a Bernoulli draw per member is
+// cheaper than geometric gaps (a logarithm per candidate costs about as much
+// as ten uniform draws).
+const directThreshold = 0.1
+
+// maxInversion is the most items binomial counts by inversion; beyond it
+// (only in tests) it draws item by item.
+const maxInversion = 64
+
+// forward delivers the quarter's items of market information (the market of
+// each) to every member that has joined (T4.3.2, T5.4, T5.5.1: members mainly
+// get "market information, learning"). A member acts on each item with
+// firm.info_uptake times its relevance, times busy_participation while busy
+// and non_ambitious_participation without international ambition (attention,
+// T4.4.2), independently. The number it acts on is drawn at once (binomial)
+// and the items by a partial shuffle, so a member costs one draw, not one per
+// item. Acting teaches general knowledge and knowledge of the item's market,
+// which lowers the market's perceived risk (T2.1).
+func (w *World) forward(ns *NetworkState, markets []int8) {
+	f := &w.Firms
+	fr := &w.S.Firm
+	cp := &w.chans[Info]
+	N := len(markets)
+	if N == 0 {
+		return
+	}
+	perm := ns.perm[:0]
+	for k := range N {
+		perm = append(perm, int32(k))
+	}
+	ns.perm = perm
+	for _, i32 := range ns.Members[:ns.Joined] {
+		i := int(i32)
+		f.InfoReceived[i] += int32(N)
 		p := fr.InfoUptake * float64(f.Relevance[i])
 		if f.Busy[i] {
 			p *= fr.BusyParticipation
@@ -211,25 +250,66 @@ func (w *World) forward(ns *NetworkState, m int) {
 		if !f.Ambitious[i] {
 			p *= fr.NonAmbitiousParticipation // less attention to international news
 		}
-		if unit(&ns.src)*pmax >= p {
+		k := binomial(N, p, &ns.src)
+		if k == 0 {
 			continue
 		}
-		f.InfoActed[i]++
-		f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
-		j := i*f.M + m
-		f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), cp.MarketLearning))
+		f.InfoActed[i] += int32(k)
+		g := float64(f.General[i])
+		for s := range k { // a partial shuffle picks k distinct items
+			r := s + ns.rng.IntN(N-s)
+			perm[s], perm[r] = perm[r], perm[s]
+			g = Learn(g, cp.Learning)
+			j := i*f.M + int(markets[perm[s]])
+			f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), cp.MarketLearning))
+		}
+		f.General[i] = float32(g)
 	}
 }
 
-// countForwarded adds the quarter's forwarded items to every joined member
-// at once, instead of one pass over the members per item.
-func (w *World) countForwarded(ns *NetworkState) {
-	if ns.forwarded == 0 {
-		return
+// powInt is x to the power n >= 0 by repeated squaring.
+func powInt(x float64, n int) float64 {
+	y := 1.0
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			y *= x
+		}
+		x *= x
 	}
-	for _, i := range ns.Members[:ns.Joined] {
-		w.Firms.InfoReceived[i] += ns.forwarded
+	return y
+}
+
+// binomial draws the number of successes of n Bernoulli(p) trials: by
+// inversion with one uniform draw for up to maxInversion trials (counting the
+// rarer outcome, so that the chance of none cannot underflow), else trial by
+// trial.
+func binomial(n int, p float64, src *rand.PCG) int {
+	switch {
+	case p <= 0:
+		return 0
+	case p >= 1:
+		return n
+	case n > maxInversion:
+		k := 0
+		for range n {
+			if unit(src) < p {
+				k++
+			}
+		}
+		return k
+	case p > 0.5:
+		return n - binomial(n, 1-p, src)
 	}
+	u := unit(src)
+	prob := powInt(1-p, n)
+	cdf, odds := prob, p/(1-p)
+	k := 0
+	for u >= cdf && k < n {
+		prob *= float64(n-k) / float64(k+1) * odds
+		k++
+		cdf += prob
+	}
+	return k
 }
 
 // gaps draws the number of failures before the first success of

@@ -1,7 +1,12 @@
 package model
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/rinsim/rinsim/scenarios"
 )
@@ -82,7 +87,7 @@ func TestServedOnlyWhenAMemberTookPart(t *testing.T) {
 		w.Firms.PartProb[i] = 0
 	}
 	w.slotEvent(w.netWorkers[0], ns, JointStand, 0)
-	w.infoEvent(w.netWorkers[0], ns)
+	w.infoEvent(w.netWorkers[0], ns, 0)
 	for m, s := range ns.Served {
 		if s {
 			t.Fatalf("market %d served although no member took part", m)
@@ -143,31 +148,47 @@ func TestForwardedInformation(t *testing.T) {
 	// Without ambition, attention falls by non_ambitious_participation; see
 	// TestForwardedInformationNeedsAttention.
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := thesis(t)
-			s.Firm.InfoUptake = tc.uptake
-			w, ns := steppedWorld(t, s)
-			f := &w.Firms
-			members := ns.Members[:ns.Joined]
-			for _, i := range members {
-				f.Relevance[i], f.Busy[i], f.Ambitious[i], f.InfoActed[i] = tc.relevance, false, true, 0
-			}
-			const items, m = 400, 5
-			for range items {
-				w.forward(ns, m)
-			}
-			acted := 0
-			for _, i := range members {
-				acted += int(f.InfoActed[i])
-				if f.InfoActed[i] > 0 && f.Knowledge[int(i)*f.M+m] <= 0 {
-					t.Fatalf("member %d acted on information about market %d but knows nothing of it", i, m)
+		for _, batch := range itemBatches {
+			t.Run(fmt.Sprintf("%s/batch=%d", tc.name, batch), func(t *testing.T) {
+				s := thesis(t)
+				s.Firm.InfoUptake = tc.uptake
+				w, ns := steppedWorld(t, s)
+				f := &w.Firms
+				members := ns.Members[:ns.Joined]
+				for _, i := range members {
+					f.Relevance[i], f.Busy[i], f.Ambitious[i], f.InfoActed[i] = tc.relevance, false, true, 0
 				}
-			}
-			share := float64(acted) / float64(items*len(members))
-			if d := share - tc.wantShare; d > 0.02 || d < -0.02 {
-				t.Errorf("share acting %v, want %v +- 0.02", share, tc.wantShare)
-			}
-		})
+				const items, m = 400, 5
+				forwardItems(w, ns, m, items, batch)
+				acted := 0
+				for _, i := range members {
+					acted += int(f.InfoActed[i])
+					if f.InfoActed[i] > 0 && f.Knowledge[int(i)*f.M+m] <= 0 {
+						t.Fatalf("member %d acted on information about market %d but knows nothing of it", i, m)
+					}
+				}
+				share := float64(acted) / float64(items*len(members))
+				if d := share - tc.wantShare; d > 0.02 || d < -0.02 {
+					t.Errorf("share acting %v, want %v +- 0.02", share, tc.wantShare)
+				}
+			})
+		}
+	}
+}
+
+// itemBatches are the numbers of items forwarded at once in the tests: one,
+// a quarter's (binomial inversion) and more than maxInversion (item by item).
+var itemBatches = []int{1, 8, 400}
+
+// forwardItems forwards items items of information about market m, batch at
+// a time.
+func forwardItems(w *World, ns *NetworkState, m, items, batch int) {
+	for done := 0; done < items; done += batch {
+		markets := make([]int8, min(batch, items-done))
+		for k := range markets {
+			markets[k] = int8(m)
+		}
+		w.forward(ns, markets)
 	}
 }
 
@@ -184,9 +205,7 @@ func TestForwardedInformationNeedsAttention(t *testing.T) {
 		f.Busy[i], f.Ambitious[i] = k%2 == 0, k%4 < 2
 	}
 	const items = 400
-	for range items {
-		w.forward(ns, 1)
-	}
+	forwardItems(w, ns, 1, items, 8)
 	acted := map[[2]bool][2]float64{} // (busy, ambitious) -> (acted, items)
 	for _, i := range members {
 		key := [2]bool{f.Busy[i], f.Ambitious[i]}
@@ -311,5 +330,44 @@ func TestCWNRunsItsNetworkProjectAfterArena(t *testing.T) {
 	}
 	if held == 0 {
 		t.Error("CWN held no network project in 2015-16 in three runs")
+	}
+}
+
+// binomial's counts follow the binomial distribution on every path:
+// inversion, the complement for p > 0.5, item by item past maxInversion,
+// and the edge chances.
+func TestBinomial(t *testing.T) {
+	tests := []struct {
+		n int
+		p float64
+	}{{1, 0.3}, {6, 0.05}, {6, 0.3}, {12, 0.5}, {12, 0.9}, {64, 0.999}, {200, 0.2}, {5, 0}, {5, 1}}
+	const draws = 20000
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("n=%d/p=%v", tc.n, tc.p), func(t *testing.T) {
+			src := rand.NewPCG(uint64(tc.n), 7)
+			counts := make([]float64, tc.n+1)
+			for range draws {
+				counts[binomial(tc.n, tc.p, src)]++
+			}
+			// Pearson's chi-square over cells with an expected count of at
+			// least 5; the critical value is generous (p about 1e-4 for
+			// the degrees of freedom here), so a wrong law fails and a
+			// right one does not flake.
+			chi2, cells := 0.0, 0
+			for k, got := range counts {
+				want := draws * distuv.Binomial{N: float64(tc.n), P: tc.p}.Prob(float64(k))
+				if want < 5 {
+					if got > 5+want*10 {
+						t.Errorf("count %d drawn %v times, expected %v", k, got, want)
+					}
+					continue
+				}
+				chi2 += (got - want) * (got - want) / want
+				cells++
+			}
+			if limit := float64(cells) + 5*math.Sqrt(2*float64(cells)) + 10; chi2 > limit {
+				t.Errorf("chi-square %.1f over %d cells, above %.1f", chi2, cells, limit)
+			}
+		})
 	}
 }

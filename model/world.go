@@ -114,7 +114,6 @@ type NetworkState struct {
 	Events      [NumChannels]int
 	Served      []bool // markets where an event took place this quarter
 	PeerShares  int
-	forwarded   int32    // items of information forwarded this quarter
 	Acc         [2]Accum // this quarter, by Group
 
 	src      rand.PCG   // reseeded each step (rng.Reseed); a value, so networks never share a cache line
@@ -129,6 +128,8 @@ type NetworkState struct {
 	order    []int32   // members taking part this quarter, shuffled
 	cursor   int       // where the next event starts inviting in order
 	weights  []float64
+	items    []int8  // markets of this quarter's items of information
+	perm     []int32 // scratch for choosing the items a member acts on
 }
 
 // World is the whole simulated system.
@@ -335,6 +336,7 @@ func (w *World) initNetwork(k, first int) int {
 		FoundedStep: int(scenarios.NewQuarter(p.Founded, 1) - w.S.Start),
 		Partners:    make([]float64, M), Focus: make([]float64, M), Priority: make([]float64, M), tilt: make([]float64, M),
 		Served: make([]bool, M), weights: make([]float64, M),
+		items: make([]int8, 0, 32), perm: make([]int32, 0, 32),
 	}
 	for m, mk := range w.S.Markets {
 		ns.Partners[m] = p.Partners[mk.ID]
