@@ -97,6 +97,12 @@ func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkCalibrationRuns(particles, gens, len(cal.Points()), reps); err != nil {
+		return err
+	}
+	if err := checkPopulation(base, workersOrCPUs(c.Int("workers"))); err != nil {
+		return err
+	}
 	out := c.String("out")
 	if out == "" {
 		out = filepath.Join("out", "calibrate-"+base.Name+"-"+strconv.FormatUint(seed, 10))

@@ -52,6 +52,19 @@ func checkRuns(points, reps int, flag string) error {
 	return nil
 }
 
+// checkCalibrationRuns refuses a calibration whose generations cannot be
+// run within maxRuns: each of gens generations accepts particles proposals,
+// each fully evaluated on points design points x reps replications (early
+// rejection runs fewer, more proposals than particles run more; this is the
+// design's size, as for the other commands).
+func checkCalibrationRuns(particles, gens, points, reps int) error {
+	if n := product([]int{particles, gens, points, reps}, math.MaxInt/2); n > maxRuns {
+		return fmt.Errorf("--particles %d x --generations %d x --reps %d x %d design points = %d runs, over the limit of %d runs",
+			particles, gens, reps, points, n, maxRuns)
+	}
+	return nil
+}
+
 // product multiplies ns, stopping at limit+1 so that it cannot overflow.
 func product(ns []int, limit int) int {
 	p := 1

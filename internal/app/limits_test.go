@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,11 @@ func TestLimitsRefusedUpFront(t *testing.T) {
 		{"sweep reps", append([]string{"sweep", "--param", "funding.scale=0:2:2", "--reps", huge}, small...), "--reps", false},
 		{"compare reps", append([]string{"compare", "--reps", huge}, small...), "--reps", false},
 		{"reproduce reps", []string{"reproduce", "--reps", huge}, "--reps", false},
+		{"validate reps", []string{"validate", "--reps", huge, "--quiet"}, "--reps", false},
+		// Each within its own bound (particles 1e5, generations 100, reps
+		// 1,000), the product is not.
+		{"calibrate product", []string{"calibrate", "--particles", "100000", "--generations", "100", "--reps", "1000", "--quiet"}, "--particles", false},
+		{"calibrate particles x generations", []string{"calibrate", "--particles", "100000", "--generations", "100", "--reps", "1", "--quiet"}, "over the limit of 10000000 runs", false},
 		{"sensitivity n", append([]string{"sensitivity", "--method", "morris", "--param", "funding.scale=0:1", "--n", "1000000000"}, small...), "--n", false},
 		{"workers", append([]string{"sweep", "--param", "funding.scale=0:2:2", "--workers", "1000000000"}, small...), "--workers", false},
 		{"run workers", append([]string{"run", "--workers", "1000000000"}, small...), "--workers", false},
@@ -46,7 +52,10 @@ func TestLimitsRefusedUpFront(t *testing.T) {
 			}
 			out := filepath.Join(t.TempDir(), "out")
 			start := time.Now()
-			_, stderr, code := execute(t, context.Background(), append(c.args, "--out", out)...)
+			// A command that starts to run instead of refusing is cut off.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, stderr, code := execute(t, ctx, append(c.args, "--out", out)...)
 			if code != ExitUsage || !strings.Contains(stderr, c.want) {
 				t.Errorf("exit %d, want 2 naming %s: %s", code, c.want, stderr)
 			}
@@ -57,6 +66,26 @@ func TestLimitsRefusedUpFront(t *testing.T) {
 				t.Error("a refused command wrote its output")
 			}
 		})
+	}
+}
+
+// TestCheckCalibrationRuns: the limit is on particles x generations x
+// design points x replications, exactly at maxRuns.
+func TestCheckCalibrationRuns(t *testing.T) {
+	for _, c := range []struct {
+		particles, gens, points, reps int
+		ok                            bool
+	}{
+		{1000, 8, 13, 4, true},                  // the defaults on the thesis scenario: 416,000 runs
+		{100_000, 100, 1, 1, true},              // exactly maxRuns
+		{100_000, 100, 1, 2, false},             // maxRuns x 2
+		{100_000, 100, 20, 1000, false},         // every bound at its largest
+		{math.MaxInt / 2, 100, 20, 1000, false}, // does not overflow into a small product
+	} {
+		err := checkCalibrationRuns(c.particles, c.gens, c.points, c.reps)
+		if (err == nil) != c.ok {
+			t.Errorf("checkCalibrationRuns(%d, %d, %d, %d) = %v, want ok %v", c.particles, c.gens, c.points, c.reps, err, c.ok)
+		}
 	}
 }
 

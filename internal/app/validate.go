@@ -67,6 +67,13 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if reps < 2 {
 		return fmt.Errorf("--reps %d: need at least 2 replications for an interval", reps)
 	}
+	points, _ := sim.ValidationPoints(base, patterns)
+	if err := checkRuns(len(points), reps, "--targets"); err != nil {
+		return err
+	}
+	if err := checkPopulation(base, min(workersOrCPUs(c.Int("workers")), len(points)*reps)); err != nil {
+		return err
+	}
 	out := c.String("out")
 	if out == "" {
 		out = filepath.Join("out", "validate-"+outLabel(source, base)+"-"+strconv.FormatUint(seed, 10))
