@@ -258,6 +258,12 @@ func readScenarioSet(path string) ([]sim.Point, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--scenarios: %w", err)
 	}
+	return parseScenarioSet(b, path)
+}
+
+// parseScenarioSet parses the text b of --scenarios path, which
+// scenarios.ReadFile has checked for size and depth.
+func parseScenarioSet(b []byte, path string) ([]sim.Point, error) {
 	var f struct {
 		Scenario []struct {
 			Name string   `toml:"name"`
