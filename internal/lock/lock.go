@@ -77,15 +77,25 @@ func (l *Lock) writePID() error {
 
 // holder names the process in lock file lf, if it wrote its id.
 func holder(lf string) string {
+	if pid := readPID(lf); pid > 0 {
+		return fmt.Sprintf(" (process %d)", pid)
+	}
+	return ""
+}
+
+// Holder is the process id written in the lock file of path, 0 if none.
+func Holder(path string) int { return readPID(File(path)) }
+
+func readPID(lf string) int {
 	b, err := os.ReadFile(lf)
 	if err != nil {
-		return ""
+		return 0
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {
-		return ""
+		return 0
 	}
-	return fmt.Sprintf(" (process %d)", pid)
+	return pid
 }
 
 // Release removes the lock file and unlocks it. Removing first, while still

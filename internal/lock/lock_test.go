@@ -26,8 +26,14 @@ func TestSecondAcquireIsRefusedNamingTheHolder(t *testing.T) {
 	if want := "process " + strconv.Itoa(os.Getpid()); !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), out) {
 		t.Errorf("error %q does not name %s and %s", err, out, want)
 	}
+	if Holder(out) != os.Getpid() {
+		t.Errorf("Holder = %d, want %d", Holder(out), os.Getpid())
+	}
 	if err := l.Release(); err != nil {
 		t.Fatal(err)
+	}
+	if Holder(out) != 0 {
+		t.Errorf("Holder after Release = %d, want 0", Holder(out))
 	}
 	if _, err := os.Stat(File(out)); !os.IsNotExist(err) {
 		t.Errorf("lock file left after Release: %v", err)
