@@ -3,8 +3,8 @@ package model
 import (
 	"math"
 	"math/bits"
-	"math/rand/v2"
 
+	"github.com/rinsim/rinsim/internal/rng"
 	"github.com/rinsim/rinsim/scenarios"
 )
 
@@ -283,7 +283,7 @@ func powInt(x float64, n int) float64 {
 // inversion with one uniform draw for up to maxInversion trials (counting the
 // rarer outcome, so that the chance of none cannot underflow), else trial by
 // trial.
-func binomial(n int, p float64, src *rand.PCG) int {
+func binomial(n int, p float64, src *rng.Counter) int {
 	switch {
 	case p <= 0:
 		return 0

@@ -3,12 +3,11 @@ package model
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
+	"github.com/rinsim/rinsim/internal/rng"
 	"github.com/rinsim/rinsim/scenarios"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // steppedWorld is the thesis world after a few quarters, so every network
@@ -344,7 +343,8 @@ func TestBinomial(t *testing.T) {
 	const draws = 20000
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("n=%d/p=%v", tc.n, tc.p), func(t *testing.T) {
-			src := rand.NewPCG(uint64(tc.n), 7)
+			src := &rng.Counter{}
+			rng.Reseed(src, 7, 0, uint64(tc.n), 0)
 			counts := make([]float64, tc.n+1)
 			for range draws {
 				counts[binomial(tc.n, tc.p, src)]++

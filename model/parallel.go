@@ -35,7 +35,7 @@ func DefaultWorkers(firms int) int {
 // cache line (false sharing made two workers slower than one).
 type worker struct {
 	_       [cacheLine]byte
-	src     rand.PCG
+	src     rng.Counter
 	r       *rand.Rand
 	scratch []float64
 	acc     [][2]Accum // per network; nil in network phases, which count into the network
@@ -69,8 +69,8 @@ func (wk *worker) stream(w *World, i int, stepKey uint64) *rand.Rand {
 	return wk.r
 }
 
-// pcg is stream without the *rand.Rand wrapper, for the hot loops (see unit).
-func (wk *worker) pcg(w *World, i int, stepKey uint64) *rand.PCG {
+// counter is stream without the *rand.Rand wrapper, for the hot loops (see unit).
+func (wk *worker) counter(w *World, i int, stepKey uint64) *rng.Counter {
 	rng.ReseedKey(&wk.src, stepKey, w.Firms.Key[i])
 	return &wk.src
 }

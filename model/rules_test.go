@@ -3,9 +3,9 @@ package model
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 
+	"github.com/rinsim/rinsim/internal/rng"
 	"github.com/rinsim/rinsim/scenarios"
 )
 
@@ -389,7 +389,8 @@ func TestOutboundMarketFollowsTheWeights(t *testing.T) {
 		total := sum(want)
 		counts := make([]float64, len(want))
 		const n = 200_000
-		r := rand.NewPCG(3, 4)
+		r := &rng.Counter{}
+		rng.Reseed(r, 3, 4, 0, 0)
 		for range n {
 			counts[w.outboundMarket(wk, i, r)]++
 		}

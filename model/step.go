@@ -3,7 +3,6 @@ package model
 import (
 	"math"
 	"math/bits"
-	"math/rand/v2"
 
 	"github.com/rinsim/rinsim/internal/rng"
 )
@@ -124,11 +123,11 @@ func (w *World) firmRange(wk *worker, lo, hi int) {
 	t := w.T
 	key := rng.StepKey(w.seed, rng.KindFirms, uint64(t))
 	for i := lo; i < hi; i++ {
-		w.firmQuarter(wk, i, t, wk.pcg(w, i, key))
+		w.firmQuarter(wk, i, t, wk.counter(w, i, key))
 	}
 }
 
-func (w *World) firmQuarter(wk *worker, i, t int, r *rand.PCG) {
+func (w *World) firmQuarter(wk *worker, i, t int, r *rng.Counter) {
 	f := &w.Firms
 	fr := &w.S.Firm
 	f.Spent[i] = 0
@@ -182,7 +181,7 @@ const maxRejections = 64
 // distance discount exp(-distance_aversion*d*(1-g)), which is at most 1.
 // This is exact and takes a few exponentials on average instead of one per
 // market. The firm's sector must have a market of interest.
-func (w *World) outboundMarket(wk *worker, i int, r *rand.PCG) int {
+func (w *World) outboundMarket(wk *worker, i int, r *rng.Counter) int {
 	f := &w.Firms
 	M := f.M
 	sec := int(f.Sector[i])
@@ -323,7 +322,7 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 	if total == 0 {
 		return
 	}
-	r := wk.pcg(w, i, key)
+	r := wk.counter(w, i, key)
 	if unit(r) >= 1-none {
 		return
 	}
@@ -410,9 +409,9 @@ func (w *World) mergeCounts() {
 	}
 }
 
-// unit is rand.Rand.Float64 of math/rand/v2 drawn from the PCG directly:
+// unit is rand.Rand.Float64 of math/rand/v2 drawn from the stream directly:
 // the same number, without the call through the Source interface.
-func unit(p *rand.PCG) float64 { return float64(p.Uint64()<<11>>11) / (1 << 53) }
+func unit(c *rng.Counter) float64 { return float64(c.Uint64()<<11>>11) / (1 << 53) }
 
 func sum(xs []float64) float64 {
 	s := 0.0

@@ -116,8 +116,8 @@ type NetworkState struct {
 	PeerShares  int
 	Acc         [2]Accum // this quarter, by Group
 
-	src      rand.PCG   // reseeded each step (rng.Reseed); a value, so networks never share a cache line
-	rng      *rand.Rand // draws from src
+	src      rng.Counter // reseeded each step (rng.Reseed); a value, so networks never share a cache line
+	rng      *rand.Rand  // draws from src
 	swap     func(a, b int)
 	sector   int
 	mix      []float64 // cumulative archetype weights of its firms

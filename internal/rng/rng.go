@@ -32,29 +32,42 @@ func Source(seed, kind, index uint64) *rand.PCG {
 	return rand.NewPCG(a, b)
 }
 
-// Reseed points an existing PCG at the stream (kind, a, b) of master seed,
-// without allocating: the step loop reseeds one generator per firm and step,
-// so each firm's random numbers depend only on the seed, its identity and the
-// step. Changing one firm or network then leaves every other firm's draws
+// Counter is a counter-based stream: SplitMix64 (Steele, Lea and Flood
+// 2014), whose state is a 64-bit key that each draw advances by the golden
+// gamma and hashes. Keying it costs one hash, drawing one more, so the model
+// can give every firm its own stream in every step, (seed, kind, step,
+// entity), without the cost of seeding a generator. Streams of different keys
+// are independent unless two keys lie within a few draws' gammas of each other
+// (chance about draws^2/2^64). It implements rand.Source.
+type Counter struct{ s uint64 }
+
+// Uint64 returns the next draw.
+func (c *Counter) Uint64() uint64 {
+	c.s += golden
+	return finish(c.s)
+}
+
+// Reseed points c at the stream (kind, a, b) of master seed, so each
+// network's random numbers depend only on the seed, its identity and the
+// step. Changing one network or firm then leaves every other one's draws
 // unchanged (common random numbers across scenarios).
-func Reseed(p *rand.PCG, seed, kind, a, b uint64) {
+func Reseed(c *Counter, seed, kind, a, b uint64) {
 	x := mix(seed ^ mix(kind))
 	x = mix(x ^ mix(a+0x632be59bd9b4e019))
-	p.Seed(x, mix(x^mix(b+0xd1b54a32d192ed03)))
+	c.s = mix(x ^ mix(b+0xd1b54a32d192ed03))
 }
 
 // StepKey mixes a master seed, a stream kind and a step into one key, once
-// per phase; ReseedKey then derives each firm's stream from it with two
-// mixing rounds instead of Reseed's four.
+// per phase; ReseedKey then derives each firm's stream from it with one
+// mixing round.
 func StepKey(seed, kind, step uint64) uint64 {
 	return mix(mix(seed^mix(kind)) ^ mix(step+0xd1b54a32d192ed03))
 }
 
-// ReseedKey points p at the stream of one entity (a firm's key) under a
+// ReseedKey points c at the stream of one entity (a firm's key) under a
 // StepKey.
-func ReseedKey(p *rand.PCG, stepKey, entity uint64) {
-	x := mix(stepKey ^ (entity * 0x9e3779b97f4a7c15))
-	p.Seed(x, mix(x^0x632be59bd9b4e019))
+func ReseedKey(c *Counter, stepKey, entity uint64) {
+	c.s = mix(stepKey ^ (entity * golden))
 }
 
 // Derive returns a child seed, e.g. the seed of replication r.
@@ -62,9 +75,14 @@ func Derive(seed, kind, index uint64) uint64 {
 	return mix(mix(seed^mix(kind)) ^ mix(index+0x9e3779b97f4a7c15))
 }
 
-// mix is the SplitMix64 finaliser (Steele, Lea and Flood 2014).
-func mix(z uint64) uint64 {
-	z += 0x9e3779b97f4a7c15
+// golden is SplitMix64's gamma, 2^64 over the golden ratio, made odd.
+const golden = 0x9e3779b97f4a7c15
+
+// mix is one SplitMix64 step from state z: advance, then finish.
+func mix(z uint64) uint64 { return finish(z + golden) }
+
+// finish is the SplitMix64 output function (Stafford's Mix13 variant).
+func finish(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
