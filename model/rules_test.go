@@ -401,3 +401,19 @@ func TestOutboundMarketFollowsTheWeights(t *testing.T) {
 		}
 	}
 }
+
+// accept's squeeze gives the decision of u < exp(-x) for every u: checked on
+// a grid of x and on u at, just below and just above exp(-x) and its bounds.
+func TestAcceptIsExact(t *testing.T) {
+	for _, x := range []float64{0, 1e-9, 9.9e-5, 1e-4, 1e-3, 0.1, 0.5, 1, 2, 5, 30} {
+		e := math.Exp(-x)
+		for _, u := range []float64{0, 1 - x, 1 / (1 + x), e, math.Nextafter(e, 0), math.Nextafter(e, 1), e / 2, (1 + e) / 2, 0.999999} {
+			if u < 0 || u >= 1 {
+				continue
+			}
+			if got, want := accept(u, x), u < e; got != want {
+				t.Errorf("accept(%v, %v) = %v, want %v", u, x, got, want)
+			}
+		}
+	}
+}

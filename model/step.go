@@ -189,12 +189,31 @@ func (w *World) outboundMarket(wk *worker, i int, r *rng.Counter) int {
 	c := 1 - float64(f.General[i])
 	for range maxRejections {
 		m := pick(row, total, unit(r))
-		if unit(r) < math.Exp(-c*w.daDistance[m]) {
+		if accept(unit(r), c*w.daDistance[m]) {
 			return m
 		}
 	}
 	wts := w.outboundWeights(wk, i)
 	return pick(wts, sum(wts), unit(r))
+}
+
+// squeezeMin is the smallest x for which accept trusts its bounds: from there
+// on they lie at least x*x/2 = 5e-9 from exp(-x), far beyond rounding.
+const squeezeMin = 1e-4
+
+// accept reports u < exp(-x) for x >= 0, the same decision for every u, with
+// the exponential computed only when u falls between its bounds
+// 1-x <= exp(-x) <= 1/(1+x) (a squeeze).
+func accept(u, x float64) bool {
+	if x >= squeezeMin {
+		if u < 1-x {
+			return true
+		}
+		if u >= 1/(1+x) {
+			return false
+		}
+	}
+	return u < math.Exp(-x)
 }
 
 // outboundWeights fills the worker's scratch with firm i's search weights.
