@@ -145,13 +145,23 @@ func ExecuteResults(ctx context.Context, scns []*scenarios.Scenario, jobs []Job,
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	window := 4 * workers
+	window := Window(workers)
 	g, gctx := errgroup.WithContext(ctx)
 	slots := make(chan struct{}, window) // bounds jobs started but not yet emitted
 	results := make(chan indexed, window)
 	g.Go(func() error { return feed(gctx, g, scns, jobs, workers, opts.Vary, slots, results) })
 	g.Go(func() error { return collect(gctx, jobs, slots, results, opts.Progress, emit) })
 	return g.Wait()
+}
+
+// Window is the most runs ExecuteResults (and so Execute) holds in memory
+// at once with workers goroutines (0: one per CPU): running, or finished and
+// waiting for their turn to be emitted in job order.
+func Window(workers int) int {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return 4 * workers
 }
 
 type indexed struct {

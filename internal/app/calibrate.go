@@ -100,7 +100,7 @@ func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkCalibrationRuns(particles, gens, len(cal.Points()), reps); err != nil {
 		return err
 	}
-	if err := checkPopulation(base, workersOrCPUs(c.Int("workers"))); err != nil {
+	if err := checkPopulation(base, workersOrCPUs(c.Int("workers")), 1, 0); err != nil {
 		return err
 	}
 	out := c.String("out")

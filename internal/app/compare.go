@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,7 +126,7 @@ func compareAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer l.Release()
-	if _, err := runExperiment(c, cfg); err != nil {
+	if _, err := runExperiment(c, cfg, compareBytes(base)); err != nil {
 		return err
 	}
 	rows := acc.table()
@@ -193,7 +192,9 @@ func provenance(c *cli.Context, source string, base *scenarios.Scenario, d *sim.
 
 // runExperiment runs cfg and sorts its errors: design and directory
 // problems are input errors; failures during the runs are runtime errors.
-func runExperiment(c *cli.Context, cfg *experiment.Config) (int, error) {
+// keptPerRun is what the command keeps of each run for its tables (bytes),
+// for the memory check.
+func runExperiment(c *cli.Context, cfg *experiment.Config, keptPerRun float64) (int, error) {
 	scns, err := cfg.Design.Scenarios()
 	if err != nil {
 		return 0, err
@@ -204,11 +205,8 @@ func runExperiment(c *cli.Context, cfg *experiment.Config) (int, error) {
 			largest = s
 		}
 	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	if err := checkPopulation(largest, min(workers, len(scns)*cfg.Design.Reps)); err != nil {
+	runs := len(scns) * cfg.Design.Reps
+	if err := checkPopulation(largest, min(sim.Window(cfg.Workers), runs), runs, keptPerRun); err != nil {
 		return 0, err
 	}
 	n, err := experiment.Run(c.Context, cfg)

@@ -7,8 +7,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"unsafe"
 
+	"github.com/rinsim/rinsim/model"
 	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
 )
 
 // Limits checked before anything large is allocated (README, "Limits"), so
@@ -21,12 +24,21 @@ const (
 
 // Estimated memory of one run, measured with /usr/bin/time on `rinsim run`
 // (peak RSS 56 MB for 100,000 firms and 339 MB for 1,000,000 in 100
-// networks; 2.1 GB and growing for 100,000 networks); rounded up, since it
-// only has to catch what cannot fit.
+// networks; 2.1 GB and growing for 100,000 networks) and checked against
+// the heap a held result takes by TestMemoryEstimate; rounded up, since it
+// only has to catch what cannot fit. A run's per-step rows (one per network
+// and group, one per market) are counted apart, as they grow with its
+// quarters.
 const (
 	bytesPerFirm    = 400
-	bytesPerNetwork = 32 << 10 // its streams, channel state and per-step rows
+	bytesPerNetwork = 16 << 10 // its streams and channel state
 	bytesBase       = 64 << 20
+)
+
+// Sizes of a run's per-step rows, which a run keeps until it is written.
+var (
+	stepRowBytes   = float64(unsafe.Sizeof(model.StepStats{}))
+	marketRowBytes = float64(unsafe.Sizeof(sim.MarketRow{}))
 )
 
 // maxWorkers is the largest --workers: more goroutines than a few per CPU
@@ -102,15 +114,46 @@ func checkSynthetic(s *scenarios.Scenario, run bool) error {
 	return checkMemory(need, what)
 }
 
-// checkPopulation refuses runs of s whose estimated peak memory, times the
-// concurrent runs, exceeds the machine's memory.
-func checkPopulation(s *scenarios.Scenario, concurrent int) error {
-	perRun := float64(population(s))*bytesPerFirm + float64(len(s.Networks))*bytesPerNetwork
-	what := fmt.Sprintf("scenario %s: %d firms in %d networks", s.Name, population(s), len(s.Networks))
-	if concurrent > 1 {
-		what += fmt.Sprintf(", %d runs at once (--workers)", concurrent)
+// runBytes is the estimated peak memory of one run of s, which a finished
+// run keeps until its results are written: its firms and networks, and its
+// per-step rows (at most two groups per network, and the markets).
+func runBytes(s *scenarios.Scenario) float64 {
+	rows := 2*float64(len(s.Networks))*stepRowBytes + float64(len(s.Markets))*marketRowBytes
+	return float64(population(s))*bytesPerFirm + float64(len(s.Networks))*bytesPerNetwork + float64(s.Steps())*rows
+}
+
+// memoryNeed is the estimated peak memory of a command that runs s: held
+// runs at once (running, or finished and buffered until their turn to be
+// written in design order, see sim.Window), and keptPerRun bytes for each
+// of runs runs that it keeps until it writes its tables.
+func memoryNeed(s *scenarios.Scenario, held, runs int, keptPerRun float64) float64 {
+	return runBytes(s)*float64(held) + keptPerRun*float64(runs) + bytesBase
+}
+
+// compareBytes is what compare keeps of each run of s until it writes
+// compare.csv: every metric of each of its rows (at most two groups per
+// network).
+func compareBytes(s *scenarios.Scenario) float64 {
+	return 2 * float64(len(s.Networks)) * float64(len(compareMetrics)) * 8
+}
+
+// tallyBytes is what validate keeps of each run of s: its sim.RunTally.
+func tallyBytes(s *scenarios.Scenario) float64 {
+	n, a := float64(len(s.Networks)), float64(len(s.Archetypes))
+	return n*a*float64(unsafe.Sizeof(sim.Tally{})) + 16*(n+a) + 128
+}
+
+// checkPopulation refuses runs of s whose estimated peak memory (see
+// memoryNeed) exceeds the machine's memory.
+func checkPopulation(s *scenarios.Scenario, held, runs int, keptPerRun float64) error {
+	what := fmt.Sprintf("scenario %s: %d firms in %d networks over %d quarters", s.Name, population(s), len(s.Networks), s.Steps())
+	if held > 1 {
+		what += fmt.Sprintf(", %d runs held at once (--workers x %d)", held, sim.Window(1))
 	}
-	return checkMemory(perRun*float64(concurrent)+bytesBase, what)
+	if keptPerRun > 0 && runs > 1 {
+		what += fmt.Sprintf(", results of %d runs kept for the tables", runs)
+	}
+	return checkMemory(memoryNeed(s, held, runs, keptPerRun), what)
 }
 
 func checkMemory(need float64, what string) error {

@@ -64,7 +64,7 @@ func runAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPopulation(s, 1); err != nil {
+	if err := checkPopulation(s, 1, 1, 0); err != nil {
 		return err
 	}
 	perFirm, err := perFirmOutput(c.String("per-firm"), s)

@@ -190,7 +190,7 @@ func sensitivityAction(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer l.Release()
-	if _, err := runExperiment(c, cfg); err != nil {
+	if _, err := runExperiment(c, cfg, 0); err != nil {
 		return err
 	}
 	idx := sp.indices(y.means())

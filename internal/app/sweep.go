@@ -137,7 +137,7 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 		return err
 	}
 	defer l.Release()
-	n, err := runExperiment(c, cfg)
+	n, err := runExperiment(c, cfg, 0)
 	if err != nil {
 		return err
 	}

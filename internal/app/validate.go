@@ -71,7 +71,8 @@ func validateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkRuns(len(points), reps, "--targets"); err != nil {
 		return err
 	}
-	if err := checkPopulation(base, min(workersOrCPUs(c.Int("workers")), len(points)*reps)); err != nil {
+	runs := len(points) * reps
+	if err := checkPopulation(base, min(sim.Window(c.Int("workers")), runs), runs, tallyBytes(base)); err != nil {
 		return err
 	}
 	out := c.String("out")
