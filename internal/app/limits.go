@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/rinsim/rinsim/internal/report"
 	"github.com/rinsim/rinsim/model"
 	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
@@ -99,7 +100,8 @@ func population(s *scenarios.Scenario) int {
 }
 
 // checkSynthetic refuses a synthetic population that would not fit in
-// memory, before Expand generates it: its networks, and with run its firms.
+// memory, before Expand generates it: its networks, and with run its firms
+// and per-step rows.
 func checkSynthetic(s *scenarios.Scenario, run bool) error {
 	sy := s.Synthetic
 	if sy.SMEs == 0 {
@@ -108,33 +110,38 @@ func checkSynthetic(s *scenarios.Scenario, run bool) error {
 	need := float64(sy.Networks)*bytesPerNetwork + bytesBase
 	what := fmt.Sprintf("synthetic.networks = %d", sy.Networks)
 	if run {
-		need += float64(sy.SMEs) * bytesPerFirm
+		need += float64(sy.SMEs)*bytesPerFirm + 2*float64(sy.Networks)*float64(max(s.Steps(), 0))*stepRowBytes
 		what = fmt.Sprintf("synthetic.smes = %d firms in synthetic.networks = %d", sy.SMEs, sy.Networks)
 	}
 	return checkMemory(need, what)
 }
 
+// groupRows bounds the rows a run of s writes per step and per run: one
+// per network for its members, one more where it has comparison firms
+// (counted for every network: the estimate is rounded up).
+func groupRows(s *scenarios.Scenario) int { return 2 * len(s.Networks) }
+
 // runBytes is the estimated peak memory of one run of s, which a finished
 // run keeps until its results are written: its firms and networks, and its
-// per-step rows (at most two groups per network, and the markets).
+// per-step rows (per network and group, and per market).
 func runBytes(s *scenarios.Scenario) float64 {
-	rows := 2*float64(len(s.Networks))*stepRowBytes + float64(len(s.Markets))*marketRowBytes
+	rows := float64(groupRows(s))*stepRowBytes + float64(len(s.Markets))*marketRowBytes
 	return float64(population(s))*bytesPerFirm + float64(len(s.Networks))*bytesPerNetwork + float64(s.Steps())*rows
 }
 
 // memoryNeed is the estimated peak memory of a command that runs s: held
 // runs at once (running, or finished and buffered until their turn to be
 // written in design order, see sim.Window), and keptPerRun bytes for each
-// of runs runs that it keeps until it writes its tables.
+// of runs runs (or replications, for reproduce) that it keeps until it
+// writes its tables.
 func memoryNeed(s *scenarios.Scenario, held, runs int, keptPerRun float64) float64 {
 	return runBytes(s)*float64(held) + keptPerRun*float64(runs) + bytesBase
 }
 
 // compareBytes is what compare keeps of each run of s until it writes
-// compare.csv: every metric of each of its rows (at most two groups per
-// network).
+// compare.csv: every metric of each of its rows.
 func compareBytes(s *scenarios.Scenario) float64 {
-	return 2 * float64(len(s.Networks)) * float64(len(compareMetrics)) * 8
+	return float64(groupRows(s)) * float64(len(compareMetrics)) * 8
 }
 
 // tallyBytes is what validate keeps of each run of s: its sim.RunTally.
@@ -143,12 +150,33 @@ func tallyBytes(s *scenarios.Scenario) float64 {
 	return n*a*float64(unsafe.Sizeof(sim.Tally{})) + 16*(n+a) + 128
 }
 
+// Sizes of what reproduce keeps as text: a cell of a row (string header and
+// a short number) and a row (its slice headers); entries per firm in a run
+// of the thesis scenario (measured: TestMemoryEstimateOfKeptResults).
+const (
+	textCellBytes  = 32
+	textRowBytes   = 48
+	entriesPerFirm = 1
+	measuresBytes  = 512 // a run's sim.Measures, its map included
+)
+
+// reproduceBytes is what reproduce keeps of each replication until it
+// writes: the baseline run's steps.csv and entries.csv rows as text, and
+// for each of points design points its claim measures and compare.csv
+// values.
+func reproduceBytes(s *scenarios.Scenario, points int) float64 {
+	row := func(cols int) float64 { return float64(cols)*textCellBytes + textRowBytes }
+	steps := float64(s.Steps()) * float64(groupRows(s)) * row(len(report.StepsHeader(s.Stages))+2)
+	entries := float64(population(s)) * entriesPerFirm * row(len(report.EntriesHeader())+1)
+	return steps + entries + float64(points)*(measuresBytes+compareBytes(s))
+}
+
 // checkPopulation refuses runs of s whose estimated peak memory (see
 // memoryNeed) exceeds the machine's memory.
 func checkPopulation(s *scenarios.Scenario, held, runs int, keptPerRun float64) error {
 	what := fmt.Sprintf("scenario %s: %d firms in %d networks over %d quarters", s.Name, population(s), len(s.Networks), s.Steps())
 	if held > 1 {
-		what += fmt.Sprintf(", %d runs held at once (--workers x %d)", held, sim.Window(1))
+		what += fmt.Sprintf(", up to %d runs in memory at once (%d per worker: running, or waiting to be written)", held, sim.Window(1))
 	}
 	if keptPerRun > 0 && runs > 1 {
 		what += fmt.Sprintf(", results of %d runs kept for the tables", runs)

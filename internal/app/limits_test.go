@@ -43,6 +43,9 @@ func TestLimitsRefusedUpFront(t *testing.T) {
 		{"members", []string{"run", "--set", "network.oreec.members=100000000", "--set", "network.oreec.non_members=100000000",
 			"--set", "network.cwn.members=100000000", "--set", "network.cwn.non_members=100000000"}, "firms", true},
 		{"synthetic smes", []string{"run", "--set", "synthetic.smes=1000000000", "--set", "synthetic.networks=100"}, "synthetic.smes", true},
+		// 26 points x 300,000 replications are within the runs limit, but
+		// reproduce keeps about 0.5 MB of text per replication (150 GB).
+		{"reproduce kept rows", []string{"reproduce", "--reps", "300000", "--quiet"}, "kept for the tables", true},
 		{"generate", []string{"generate", "--smes", "1000000000", "--networks", "10000000"}, "synthetic.networks", true},
 	}
 	for _, c := range cases {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
 )
@@ -150,5 +152,33 @@ func TestMemoryEstimateOfKeptResults(t *testing.T) {
 	t.Logf("compare keeps %.1f B per run, estimate %.0f B (%.2fx)", measured, est, est/measured)
 	if est < measured || est > 4*measured {
 		t.Errorf("estimate %.0f B kept per run, measured %.1f B: want between 1 and 4 times the measured figure", est, measured)
+	}
+}
+
+// TestMemoryEstimateOfReproduce: what reproduce keeps per replication (the
+// baseline's steps.csv and entries.csv rows as text, the claims' measures,
+// compare.csv values), measured by holding its Reproduction, is within the
+// estimate reproduceBytes makes (the limits counted none of it).
+func TestMemoryEstimateOfReproduce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs reproduce")
+	}
+	s := loadSet(t, "thesis")
+	const reps = 6
+	ctx := cli.NewContext(nil, nil, nil)
+	ctx.Context = context.Background()
+	before := liveHeap()
+	rp, err := Reproduce(ctx, s, reps, 1, 0, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Less the one run reproduce keeps whole for firms.csv.
+	measured := (liveHeap() - before - runBytes(s)) / reps
+	runtime.KeepAlive(rp)
+	points := len(sim.ClaimScenarios(s)) + 3*len(s.Networks)
+	est := reproduceBytes(s, points)
+	t.Logf("reproduce keeps %.0f B per replication (%d points), estimate %.0f B (%.2fx)", measured, points, est, est/measured)
+	if est < measured || est > 4*measured {
+		t.Errorf("estimate %.0f B kept per replication, measured %.0f B: want between 1 and 4 times the measured figure", est, measured)
 	}
 }

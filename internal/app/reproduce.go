@@ -72,7 +72,11 @@ func reproduceAction(c *cli.Context, stdout, stderr io.Writer) error {
 	if post != nil && robust > 0 {
 		return fmt.Errorf("--robust %d with --posterior: choose one; --robust varies the invented parameters around their values, --posterior draws them from a calibration", robust)
 	}
-	if err := checkRuns(len(sim.ClaimScenarios(base))+3*len(base.Networks), reps, "--reps"); err != nil {
+	points := len(sim.ClaimScenarios(base)) + 3*len(base.Networks)
+	if err := checkRuns(points, reps, "--reps"); err != nil {
+		return err
+	}
+	if err := checkPopulation(base, min(sim.Window(c.Int("workers")), points*reps), reps, reproduceBytes(base, points)); err != nil {
 		return err
 	}
 	for _, id := range []string{"oreec", "oslo-medtech", "cwn"} {
