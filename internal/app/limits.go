@@ -179,7 +179,7 @@ func checkPopulation(s *scenarios.Scenario, held, runs int, keptPerRun float64) 
 		what += fmt.Sprintf(", up to %d runs in memory at once (%d per worker: running, or waiting to be written)", held, sim.Window(1))
 	}
 	if keptPerRun > 0 && runs > 1 {
-		what += fmt.Sprintf(", results of %d runs kept for the tables", runs)
+		what += fmt.Sprintf(", %s of results kept for the tables", gib(keptPerRun*float64(runs)))
 	}
 	return checkMemory(memoryNeed(s, held, runs, keptPerRun), what)
 }
@@ -189,7 +189,7 @@ func checkMemory(need float64, what string) error {
 	if have == 0 || need <= float64(have) {
 		return nil
 	}
-	return fmt.Errorf("%s: needs about %s of memory, more than this machine's %s; lower the population (network.ID.members, synthetic.smes, synthetic.networks) or --workers",
+	return fmt.Errorf("%s: needs about %s of memory, more than this machine's %s; lower the population (network.ID.members, synthetic.smes, synthetic.networks), --workers or --reps",
 		what, gib(need), gib(float64(have)))
 }
 
