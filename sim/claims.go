@@ -229,16 +229,6 @@ func Measure(r *Result, distance []float64) Measures {
 	return m
 }
 
-func rinContacts(f *model.Firms, i int) int {
-	n := 0
-	for src := range model.NumSources {
-		if src.IsRIN() {
-			n += int(f.BySource[i*int(model.NumSources)+int(src)])
-		}
-	}
-	return n
-}
-
 // entryDistances appends the psychic distance of member i's first counted
 // entry to first and of its later counted entries to later.
 func entryDistances(w *model.World, distance []float64, i, join int, first, later []float64) ([]float64, []float64) {

@@ -494,3 +494,14 @@ func rinEffects(runs map[string][]*RunTally, reps int) []Effect {
 	}
 	return out
 }
+
+// rinContacts is firm i's contacts from network channels.
+func rinContacts(f *model.Firms, i int) int {
+	n := 0
+	for src := range model.NumSources {
+		if src.IsRIN() {
+			n += int(f.BySource[i*int(model.NumSources)+int(src)])
+		}
+	}
+	return n
+}
