@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rinsim/rinsim/internal/fault"
@@ -26,14 +27,51 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(ExitCode(err))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if plain.dir != "" {
+		os.RemoveAll(plain.dir)
+	}
+	os.Exit(code)
+}
+
+// plain is a build of cmd/rinsim without the race detector, made once.
+var plain struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+// childBinary is what child runs: the test binary itself, or under the race
+// detector a plain build of cmd/rinsim. Hundreds of race-instrumented child
+// processes made the fault table alone take over ten minutes on two busy
+// cores (go test -race timed out); the race detector still checks the same
+// commands in this process's own tests.
+func childBinary(t *testing.T) string {
+	t.Helper()
+	if !raceEnabled {
+		return os.Args[0]
+	}
+	plain.once.Do(func() {
+		if plain.dir, plain.err = os.MkdirTemp("", "rinsim-test-"); plain.err != nil {
+			return
+		}
+		plain.path = filepath.Join(plain.dir, "rinsim")
+		out, err := exec.Command("go", "build", "-o", plain.path, "../../cmd/rinsim").CombinedOutput()
+		if err != nil {
+			plain.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if plain.err != nil {
+		t.Fatal(plain.err)
+	}
+	return plain.path
 }
 
 // child runs rinsim in dir as a separate process with extra environment
 // variables and returns its exit code and stderr.
 func child(t *testing.T, dir string, env []string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	cmd := exec.Command(childBinary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "RINSIM_TEST_MAIN=1"), env...)
 	var stderr bytes.Buffer
