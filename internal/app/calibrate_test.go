@@ -225,4 +225,10 @@ func TestSweepValidatePosterior(t *testing.T) {
 	if !bytes.Equal(read(t, filepath.Join(a, "patterns.csv")), read(t, filepath.Join(b, "patterns.csv"))) {
 		t.Error("validate --posterior is not deterministic")
 	}
+	if md := string(read(t, filepath.Join(a, "report.md"))); !strings.Contains(md, "**Parameter uncertainty.**") || !strings.Contains(md, "Toni, T., Welch, D.") {
+		t.Error("validate report.md does not say that parameters were drawn from a posterior")
+	}
+	if rec := manifestPosterior(t, a); rec == nil || rec.File != post {
+		t.Errorf("validate manifest posterior %+v", rec)
+	}
 }

@@ -43,6 +43,16 @@ func loadPosterior(path string, s *scenarios.Scenario) (*sim.Posterior, *report.
 	return p, rec, nil
 }
 
+// posteriorText is a report's paragraph on parameters drawn from p; points
+// names what shares a replication's draw.
+func posteriorText(p *report.PosteriorFile, points string) string {
+	return fmt.Sprintf("**Parameter uncertainty.** Replication r ran with a parameter vector (%s) drawn by weight from the last generation "+
+		"(%d particles) of the calibration posterior `%s` (SHA-256 `%.12s`), seeded from r's seed. Every %s of replication r used "+
+		"the same draw (its own overrides win over it), so differences stay paired and intervals carry parameter uncertainty as well "+
+		"as noise (approximate Bayesian computation: Toni et al. 2009; Beaumont et al. 2009).",
+		strings.Join(p.Keys, ", "), p.Particles, p.File, p.SHA256, points)
+}
+
 // rankAcc finds, per replication (a posterior draw), the scenario with the
 // most entries per member over all members (pooled over networks).
 type rankAcc struct {

@@ -399,12 +399,8 @@ func (rp *Reproduction) writeReport(w io.Writer, m *report.Manifest, reps int, f
 		"it rather than explains it); **calibration input** (the claim restates inputs of the scenario); **inconclusive** " +
 		"(the interval contains zero); **contradicted** (the interval lies below zero). Verdicts are computed, never written in.\n\n")
 	refs := []string{report.RefThesis, report.RefUppsala, report.RefUppsala2009, report.RefODD, report.RefCRN, report.RefStudentT, report.RefOkabeIto}
-	if p := m.Posterior; p != nil {
-		fmt.Fprintf(&b, "**Parameter uncertainty.** Replication r ran with a parameter vector (%s) drawn by weight from the last generation "+
-			"(%d particles) of the calibration posterior `%s` (SHA-256 `%.12s`), seeded from r's seed. Every claim scenario and negative "+
-			"control of replication r used the same draw (a control's own overrides win over it), so the effects stay paired and their "+
-			"intervals carry parameter uncertainty as well as noise (approximate Bayesian computation: Toni et al. 2009; Beaumont et al. 2009).\n\n",
-			strings.Join(p.Keys, ", "), p.Particles, p.File, p.SHA256)
+	if m.Posterior != nil {
+		b.WriteString(posteriorText(m.Posterior, "claim scenario and negative control") + "\n\n")
 		refs = append(refs, report.RefToni, report.RefBeaumont)
 	}
 	b.WriteString(ClaimsTable(claimRows(rp.Claims)))

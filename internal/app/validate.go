@@ -233,6 +233,11 @@ func writeValidationReport(w io.Writer, v *sim.Validation, m *report.Manifest) e
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.ID, r.Band(), val, r.Verdict, mdCell(r.Description), mdCell(r.Source))
 	}
 	b.WriteString("\n![each pattern's value and 95 % interval against its target band](patterns.png)\n\n")
+	refs := []string{report.RefThesis, report.RefCRN, report.RefStudentT}
+	if m.Posterior != nil {
+		b.WriteString(posteriorText(m.Posterior, "design point") + "\n\n")
+		refs = append(refs, report.RefToni, report.RefBeaumont)
+	}
 	writeStatistics(&b, v)
 	writeDesign(&b, v)
 	fmt.Fprintf(&b, "## Seeds\n\nReplication r runs with seed RepSeed(%d, r) at every design point:", m.Seed)
@@ -243,7 +248,7 @@ func writeValidationReport(w io.Writer, v *sim.Validation, m *report.Manifest) e
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
-	return report.WriteReferences(w, report.RefThesis, report.RefCRN, report.RefStudentT)
+	return report.WriteReferences(w, refs...)
 }
 
 // mdCell makes text safe inside a Markdown table cell.
