@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/urfave/cli/v2"
@@ -80,6 +81,10 @@ func Escape(msg string) string {
 
 func needsEscape(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }
 
+// parsing is held by an Execute call from before urfave/cli parses its
+// arguments until its command's action starts.
+var parsing sync.Mutex
+
 // Execute runs the rinsim command line args (args[0] is the program name).
 // Flags may come before or after a command's positional arguments.
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
@@ -107,7 +112,14 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	if err != nil {
 		return err
 	}
-	prepareCommands(app.Commands, "rinsim")
+	// urfave/cli writes into its package-level help flag and help command
+	// while it sets up and parses; concurrent calls take turns until their
+	// action starts.
+	var once sync.Once
+	parsed := func() { once.Do(parsing.Unlock) }
+	parsing.Lock()
+	defer parsed()
+	prepareCommands(app.Commands, "rinsim", parsed)
 	err = app.RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %w", context.Canceled)

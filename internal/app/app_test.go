@@ -7,7 +7,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rinsim/rinsim/internal/report"
@@ -210,5 +212,29 @@ func TestHelpHasExamples(t *testing.T) {
 		if code != 0 || !strings.Contains(stdout, "Example") {
 			t.Errorf("%v: exit %d, no example in:\n%s", args, code, stdout)
 		}
+	}
+}
+
+// TestExecuteConcurrently runs commands in goroutines at once, as the fault
+// table's parallel subtests do: under go test -race they raced on flag
+// values several commands share (--scenario, --set) and on urfave/cli's
+// help flag and command; the results are also each the same.
+func TestExecuteConcurrently(t *testing.T) {
+	dir := t.TempDir()
+	outs := make([]string, 4)
+	var wg sync.WaitGroup
+	for k := range outs {
+		outs[k] = filepath.Join(dir, "out"+strconv.Itoa(k))
+		wg.Go(func() {
+			_, stderr, code := execute(t, context.Background(), "run", "--quiet", "--scenario", "testdata/small.toml",
+				"--set", "funding.scale=1.5", "--out", outs[k])
+			if code != 0 {
+				t.Errorf("exit %d: %s", code, stderr)
+			}
+		})
+	}
+	wg.Wait()
+	for _, out := range outs[1:] {
+		sameFiles(t, outs[0], out, "summary.csv", "steps.csv")
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -117,14 +118,16 @@ var takeArgs = []string{"rinsim merge", "rinsim plot", "rinsim scenarios show"}
 
 // prepareCommands makes usage errors one line that names the command and
 // points to its --help, instead of printing the whole help text first; and
-// it checks required flags the same way.
-func prepareCommands(cmds []*cli.Command, path string) {
+// it checks required flags the same way. Each action first calls parsed.
+func prepareCommands(cmds []*cli.Command, path string, parsed func()) {
 	for _, c := range cmds {
 		p := path + " " + c.Name
+		c.Flags = cloneFlags(c.Flags)
 		c.OnUsageError = usageError(p, c.Flags)
 		if required := takeRequired(c.Flags); c.Action != nil {
 			action := c.Action
 			c.Action = func(ctx *cli.Context) error {
+				parsed()
 				for _, name := range required {
 					if !ctx.IsSet(name) {
 						return fmt.Errorf("%sflag --%s is required; see %s --help", prefix(p), name, p)
@@ -143,8 +146,27 @@ func prepareCommands(cmds []*cli.Command, path string) {
 				return action(ctx)
 			}
 		}
-		prepareCommands(c.Subcommands, p)
+		prepareCommands(c.Subcommands, p, parsed)
 	}
+}
+
+// cloneFlags copies each flag, so that every Execute parses into flags of
+// its own: urfave/cli writes into a flag while parsing (defaults, separator,
+// HasBeenSet), and several commands share flag values (scenarioFlag,
+// forceFlag, ...), so concurrent Execute calls raced on them (go test -race).
+func cloneFlags(flags []cli.Flag) []cli.Flag {
+	out := make([]cli.Flag, len(flags))
+	for i, f := range flags {
+		v := reflect.ValueOf(f)
+		if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+			out[i] = f
+			continue
+		}
+		c := reflect.New(v.Elem().Type())
+		c.Elem().Set(v.Elem())
+		out[i] = c.Interface().(cli.Flag)
+	}
+	return out
 }
 
 func usageError(path string, flags []cli.Flag) cli.OnUsageErrorFunc {
