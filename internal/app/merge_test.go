@@ -20,12 +20,7 @@ import (
 // lines instead of 43).
 func TestMergeChecksShardRows(t *testing.T) {
 	dir := t.TempDir()
-	var shards []string
-	for _, sh := range []string{"0/2", "1/2"} {
-		out := filepath.Join(dir, "shard"+sh[:1])
-		mustRun(t, append(sweepArgs, "--shard", sh, "--out", out)...)
-		shards = append(shards, out)
-	}
+	shards := sweepTwoShards(t, dir)
 	runs := filepath.Join(shards[0], "runs.csv")
 	orig := string(read(t, runs))
 	lines := strings.SplitAfter(orig, "\n")
@@ -62,12 +57,7 @@ func TestMergeChecksShardRows(t *testing.T) {
 // merges and leaves no lock files (issue: merge read shards unlocked).
 func TestMergeRefusesShardInUse(t *testing.T) {
 	dir := t.TempDir()
-	var shards []string
-	for _, sh := range []string{"0/2", "1/2"} {
-		out := filepath.Join(dir, "shard"+sh[:1])
-		mustRun(t, append(sweepArgs, "--shard", sh, "--out", out)...)
-		shards = append(shards, out)
-	}
+	shards := sweepTwoShards(t, dir)
 	pid := strconv.Itoa(os.Getpid())
 	for _, c := range []struct {
 		name   string
@@ -159,4 +149,17 @@ func TestMergeRefusesShardBeingSwept(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Error("a refused merge wrote its output")
 	}
+}
+
+// sweepTwoShards runs the test sweep as shards 0/2 and 1/2 into dir/shard0
+// and dir/shard1 and returns the two folders.
+func sweepTwoShards(t *testing.T, dir string) []string {
+	t.Helper()
+	var shards []string
+	for _, sh := range []string{"0/2", "1/2"} {
+		out := filepath.Join(dir, "shard"+sh[:1])
+		mustRun(t, append(sweepArgs, "--shard", sh, "--out", out)...)
+		shards = append(shards, out)
+	}
+	return shards
 }
