@@ -153,8 +153,14 @@ func (s *Scenario) Param(key string) (Param, error) {
 // Set assigns value to the parameter key, as --set key=value does. It also
 // takes the programme levers network.<id>.stream.<sid>.off_from and on_from.
 func (s *Scenario) Set(key, value string) error {
-	var index map[string]Param
-	return s.set(key, value, &index)
+	if prefix, lever, ok := streamLever(strings.TrimSpace(key)); ok {
+		return s.setLever(prefix, lever, value)
+	}
+	p, err := s.Param(key)
+	if err != nil {
+		return err
+	}
+	return p.Set(value)
 }
 
 // SetAll applies "key=value" assignments in order.
@@ -172,8 +178,9 @@ func (s *Scenario) SetAll(assignments []string) error {
 	return nil
 }
 
-// set is Set with an index of the parameters by key, built on first use and
-// dropped after a lever, which may change the streams the index points into.
+// set is Set with an index of the parameters by key, for SetAll: built on
+// first use and dropped after a lever, which may change the streams the index
+// points into. (One Set alone scans the list instead of building a map.)
 func (s *Scenario) set(key, value string, index *map[string]Param) error {
 	if prefix, lever, ok := streamLever(strings.TrimSpace(key)); ok {
 		*index = nil
