@@ -316,16 +316,3 @@ func (s *Scenario) Encode() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
-// Clone returns a deep copy, so that overrides never leak between runs.
-func (s *Scenario) Clone() *Scenario {
-	b, err := s.Encode()
-	if err != nil {
-		panic("scenarios: clone: " + err.Error())
-	}
-	c := &Scenario{}
-	if _, err := toml.Decode(string(b), c); err != nil {
-		panic("scenarios: clone: " + err.Error())
-	}
-	return c
-}

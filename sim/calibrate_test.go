@@ -124,7 +124,8 @@ func TestCalibrationDistance(t *testing.T) {
 
 // BenchmarkCalibrationProposal is one full evaluation of a proposal (7
 // design points x 4 replications of the thesis scenario), reported as model
-// runs per second.
+// runs per second and CPU milliseconds per model run (the machine is shared:
+// compare CPU, not wall time).
 func BenchmarkCalibrationProposal(b *testing.B) {
 	c := thesisCalibration(b, 4)
 	theta := make([]float64, len(c.Factors))
@@ -133,6 +134,7 @@ func BenchmarkCalibrationProposal(b *testing.B) {
 		theta[k] = p.Value()
 	}
 	runs := 0
+	cpu := cpuTime()
 	for b.Loop() {
 		_, n, err := c.Distance(context.Background(), theta, 1, math.Inf(1))
 		if err != nil {
@@ -141,4 +143,5 @@ func BenchmarkCalibrationProposal(b *testing.B) {
 		runs += n
 	}
 	b.ReportMetric(float64(runs)/b.Elapsed().Seconds(), "runs/s")
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(runs), "cpu-ms/run")
 }
