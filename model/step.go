@@ -163,9 +163,9 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rng.Counter) {
 		sec := int(f.Sector[i])
 		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], unit(r)), SrcInbound, t)
 	}
-	f.Target[i] = int8(w.target(i))
 	f.PartProb[i] = 0
-	if joined {
+	if joined { // only joined members are invited, so only they need a target
+		f.Target[i] = int8(w.target(i))
 		arch := &w.S.Archetypes[a]
 		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousParticipation))
 	}
@@ -262,6 +262,7 @@ func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
 	// knowledge is developed in relationships; T2.2).
 	f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), w.S.Firm.ContactLearning))
 	f.BySource[i*int(NumSources)+int(src)]++
+	w.refreshStepBound(i)
 	if w.counted(i, t) {
 		w.accum(wk, f.Network[i], f.Group[i]).Contacts[src]++
 		wk.mkt[m].Contacts++
@@ -301,26 +302,52 @@ func (w *World) commitRange(wk *worker, lo, hi int) {
 // 1-prod(1-p_m), and the market is then chosen in proportion to p_m, so no
 // market is favoured by its position in the list. Only markets where the
 // firm has contacts can have an opportunity, so only those are visited.
+//
+// The uniform that decides whether any step is made is drawn first: when it
+// lies above the firm's StepBound no step can happen, and the markets are not
+// visited at all (most firms in most quarters). The decision is the same
+// either way, so this only saves work.
 func (w *World) commit(wk *worker, i, t int, key uint64) {
 	f := &w.Firms
 	if f.Stepped[i] || f.Known[i] == 0 {
 		return // one commitment step per quarter at most; no contact, no opportunity
 	}
+	r := wk.counter(w, i, key)
+	u := unit(r)
+	if u >= float64(f.StepBound[i]) {
+		return
+	}
+	p, ms, none, total := w.stepChances(wk, i)
+	if total == 0 || u >= 1-none {
+		return
+	}
+	w.stepUp(wk, i, int(ms[pick(p, total, unit(r))]), t)
+}
+
+// ambition is firm i's multiplier on the commitment rate.
+func (w *World) ambition(i int) float64 {
+	if !w.Firms.Ambitious[i] {
+		return w.S.Firm.NonAmbitiousRate
+	}
+	return 1
+}
+
+// stepChances lists the markets where firm i may make a commitment step
+// this quarter (ms) with the chance of each (p, in the worker's scratch),
+// the chance of none, and their sum.
+func (w *World) stepChances(wk *worker, i int) (p []float64, ms [MaxMarkets]int8, none, total float64) {
+	f := &w.Firms
 	fr := &w.S.Firm
 	M := f.M
-	amb := 1.0
-	if !f.Ambitious[i] {
-		amb = fr.NonAmbitiousRate
-	}
+	amb := w.ambition(i)
 	g := float64(f.General[i])
 	row := i * M
 	attr := w.attr[int(f.Sector[i])*M : int(f.Sector[i]+1)*M]
 	slack := float64(f.Budget[i]) - float64(f.Committed[i]) + w.grantLeft(i) // co-funding relaxes the budget (T5.5.1)
 	last := len(w.stageCost) - 1
 	rate, gw, aversion := fr.StepRate*amb, fr.GeneralRiskWeight, fr.RiskAversion
-	p := wk.scratch[:0]
-	var ms [MaxMarkets]int8
-	none, total := 1.0, 0.0
+	p = wk.scratch[:0]
+	none = 1.0
 	for set := f.Known[i]; set != 0; set &= set - 1 {
 		m := bits.TrailingZeros32(set)
 		s := int(f.Stage[row+m])
@@ -338,14 +365,37 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 		none *= 1 - pm
 		total += pm
 	}
-	if total == 0 {
-		return
+	return p, ms, none, total
+}
+
+// The slack of StepBound covers rounding: 1-prod(1-p_m) computed in float64 may
+// exceed sum(p_m) by a few units in the last place of 1, and the bound is
+// stored as float32.
+const (
+	stepBoundRel = 1e-6
+	stepBoundAbs = 1e-13
+)
+
+// refreshStepBound sets firm i's StepBound: the step rate times the sum over
+// its known markets short of the last stage of attractiveness times the
+// chance of perceiving an opportunity through its contacts. Perceived risk
+// and the knowledge and budget conditions only lower a market's chance, and
+// 1-prod(1-p_m) <= sum(p_m), so no quarter's chance of a step exceeds it. It
+// changes only when contacts or stages do (addContact, stepUp).
+func (w *World) refreshStepBound(i int) {
+	f := &w.Firms
+	M := f.M
+	attr := w.attr[int(f.Sector[i])*M : int(f.Sector[i]+1)*M]
+	last := len(w.stageCost) - 1
+	b := 0.0
+	for set := f.Known[i]; set != 0; set &= set - 1 {
+		m := bits.TrailingZeros32(set)
+		if int(f.Stage[i*M+m]) < last {
+			b += attr[m] * w.seen(int(f.Contacts[i*M+m]))
+		}
 	}
-	r := wk.counter(w, i, key)
-	if unit(r) >= 1-none {
-		return
-	}
-	w.stepUp(wk, i, int(ms[pick(p, total, unit(r))]), t)
+	b *= w.S.Firm.StepRate * w.ambition(i)
+	f.StepBound[i] = float32(b*(1+stepBoundRel) + stepBoundAbs)
 }
 
 // seen is Opportunity's chance of perceiving an opportunity through c
@@ -364,6 +414,7 @@ func (w *World) stepUp(wk *worker, i, m, t int) {
 	f.Stage[j] = s + 1
 	f.Active[i] |= 1 << m
 	f.Stepped[i] = true
+	w.refreshStepBound(i)
 	own, used := CoFundedStep(w.stageCost[s+1]-w.stageCost[s], w.grantLeft(i))
 	f.Committed[i] += float32(own)
 	f.Grant[i] -= float32(used)
