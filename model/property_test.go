@@ -341,8 +341,11 @@ func checkProperties(w *World, before snapshot, rows []StepStats) (string, strin
 		}
 	}
 	for i := range f.N {
-		if _, _, none, _ := w.stepChances(w.workers[0], i); 1-none > float64(f.StepBound[i]) {
-			return "step chance <= StepBound", fmt.Sprintf("firm %d: chance of a step %v, bound %v", i, 1-none, f.StepBound[i])
+		if _, _, none, _ := w.stepChances(w.workers[0], i); 1-none > w.stepBound(i) {
+			return "step chance <= stepBound", fmt.Sprintf("firm %d: chance of a step %v, bound %v", i, 1-none, w.stepBound(i))
+		}
+		if o := w.opportunity(i); math.Abs(f.Opportunity[i]-o) > 1e-9*(1+o) {
+			return "running Opportunity sum", fmt.Sprintf("firm %d: %v, computed afresh %v", i, f.Opportunity[i], o)
 		}
 		if f.Committed[i] > f.Budget[i]*(1+1e-6) {
 			return "committed <= budget", fmt.Sprintf("firm %d committed %v, budget %v", i, f.Committed[i], f.Budget[i])

@@ -253,8 +253,11 @@ func (w *World) target(i int) int {
 func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
 	f := &w.Firms
 	j := i*f.M + m
-	if f.Contacts[j] < math.MaxUint16 {
+	if c := int(f.Contacts[j]); c < math.MaxUint16 {
 		f.Contacts[j]++
+		if int(f.Stage[j]) < len(w.stageCost)-1 {
+			f.Opportunity[i] += w.attr[int(f.Sector[i])*f.M+m] * (w.seen(c+1) - w.seen(c))
+		}
 	}
 	f.SrcMask[j] |= 1 << src
 	f.Known[i] |= 1 << m
@@ -262,7 +265,6 @@ func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
 	// knowledge is developed in relationships; T2.2).
 	f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), w.S.Firm.ContactLearning))
 	f.BySource[i*int(NumSources)+int(src)]++
-	w.refreshStepBound(i)
 	if w.counted(i, t) {
 		w.accum(wk, f.Network[i], f.Group[i]).Contacts[src]++
 		wk.mkt[m].Contacts++
@@ -304,7 +306,7 @@ func (w *World) commitRange(wk *worker, lo, hi int) {
 // firm has contacts can have an opportunity, so only those are visited.
 //
 // The uniform that decides whether any step is made is drawn first: when it
-// lies above the firm's StepBound no step can happen, and the markets are not
+// lies above the firm's stepBound no step can happen, and the markets are not
 // visited at all (most firms in most quarters). The decision is the same
 // either way, so this only saves work.
 func (w *World) commit(wk *worker, i, t int, key uint64) {
@@ -314,7 +316,7 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 	}
 	r := wk.counter(w, i, key)
 	u := unit(r)
-	if u >= float64(f.StepBound[i]) {
+	if u >= w.stepBound(i) {
 		return
 	}
 	p, ms, none, total := w.stepChances(wk, i)
@@ -368,21 +370,28 @@ func (w *World) stepChances(wk *worker, i int) (p []float64, ms [MaxMarkets]int8
 	return p, ms, none, total
 }
 
-// The slack of StepBound covers rounding: 1-prod(1-p_m) computed in float64 may
-// exceed sum(p_m) by a few units in the last place of 1, and the bound is
-// stored as float32.
+// The slack of stepBound covers rounding: 1-prod(1-p_m) computed in float64
+// may exceed sum(p_m) by a few units in the last place of 1, and Opportunity
+// is a running sum.
 const (
 	stepBoundRel = 1e-6
 	stepBoundAbs = 1e-13
 )
 
-// refreshStepBound sets firm i's StepBound: the step rate times the sum over
-// its known markets short of the last stage of attractiveness times the
-// chance of perceiving an opportunity through its contacts. Perceived risk
-// and the knowledge and budget conditions only lower a market's chance, and
-// 1-prod(1-p_m) <= sum(p_m), so no quarter's chance of a step exceeds it. It
-// changes only when contacts or stages do (addContact, stepUp).
-func (w *World) refreshStepBound(i int) {
+// stepBound is an upper bound on firm i's chance of a commitment step in a
+// quarter: the step rate times its Opportunity, the sum over its known
+// markets short of the last stage of attractiveness times the chance of
+// perceiving an opportunity through its contacts. Perceived risk and the
+// knowledge and budget conditions only lower a market's chance, and
+// 1-prod(1-p_m) <= sum(p_m), so no quarter's chance of a step exceeds it.
+func (w *World) stepBound(i int) float64 {
+	return w.Firms.Opportunity[i]*w.S.Firm.StepRate*w.ambition(i)*(1+stepBoundRel) + stepBoundAbs
+}
+
+// opportunity is what firm i's Opportunity sums, computed afresh: at set-up
+// and in tests; addContact and stepUp keep the sum up to date as contacts
+// and stages change.
+func (w *World) opportunity(i int) float64 {
 	f := &w.Firms
 	M := f.M
 	attr := w.attr[int(f.Sector[i])*M : int(f.Sector[i]+1)*M]
@@ -394,8 +403,7 @@ func (w *World) refreshStepBound(i int) {
 			b += attr[m] * w.seen(int(f.Contacts[i*M+m]))
 		}
 	}
-	b *= w.S.Firm.StepRate * w.ambition(i)
-	f.StepBound[i] = float32(b*(1+stepBoundRel) + stepBoundAbs)
+	return b
 }
 
 // seen is Opportunity's chance of perceiving an opportunity through c
@@ -414,7 +422,9 @@ func (w *World) stepUp(wk *worker, i, m, t int) {
 	f.Stage[j] = s + 1
 	f.Active[i] |= 1 << m
 	f.Stepped[i] = true
-	w.refreshStepBound(i)
+	if int(s)+1 == len(w.stageCost)-1 { // the last stage: no further step there
+		f.Opportunity[i] = max(0, f.Opportunity[i]-w.attr[int(f.Sector[i])*f.M+m]*w.seen(int(f.Contacts[j])))
+	}
 	own, used := CoFundedStep(w.stageCost[s+1]-w.stageCost[s], w.grantLeft(i))
 	f.Committed[i] += float32(own)
 	f.Grant[i] -= float32(used)

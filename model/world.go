@@ -49,7 +49,7 @@ type Firms struct {
 	General     []float32 // general internationalisation knowledge, [0,1]
 	Target      []int8    // market the firm wants to enter next, -1 none (kept for joined members only: only they are invited)
 	PartProb    []float32 // chance this quarter of taking up an invitation to a relevant event
-	StepBound   []float32 // upper bound on the chance of a commitment step in a quarter (stepBound)
+	Opportunity []float64 // sum over known markets short of the last stage of attractiveness x chance of perceiving an opportunity there (bounds the chance of a commitment step: stepBound)
 	Attended    []bool    // attended at least one event this quarter
 	Stepped     []bool    // made its commitment step this quarter
 	PriorEntry  []bool    // operated abroad before the simulation
@@ -306,7 +306,7 @@ func newFirms(n, m int) Firms {
 		Archetype: make([]uint8, n), Sector: make([]uint8, n), Ambitious: make([]bool, n),
 		Busy: make([]bool, n), Relevance: make([]float32, n), Budget: make([]float32, n),
 		Committed: make([]float32, n), Grant: make([]float32, n), CoFunded: make([]float32, n), Spent: make([]float32, n),
-		General: make([]float32, n), Target: make([]int8, n), PartProb: make([]float32, n), StepBound: make([]float32, n),
+		General: make([]float32, n), Target: make([]int8, n), PartProb: make([]float32, n), Opportunity: make([]float64, n),
 		Attended: make([]bool, n), Stepped: make([]bool, n), PriorEntry: make([]bool, n),
 		Entries: make([]int32, n), FirstEntry: make([]int16, n), FirstMarket: make([]int8, n),
 		Participations: make([]int32, n), BusyParticipations: make([]int32, n), BusyQuarters: make([]int32, n),
@@ -450,7 +450,7 @@ func (w *World) initFirm(wk *worker, i int, r *rand.Rand) {
 	f.General[i] = float32(arch.GeneralKnowledge)
 	f.Target[i] = -1
 	w.placePriorMarkets(wk, i, arch.PriorMarkets, r)
-	w.refreshStepBound(i)
+	f.Opportunity[i] = w.opportunity(i)
 }
 
 // priorContacts is the number of business contacts a firm holds in each
