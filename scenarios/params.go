@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rinsim/rinsim/internal/suggest"
 )
@@ -214,27 +215,97 @@ func resolveAlias(key string) string {
 
 var quarterType = reflect.TypeOf(Quarter(0))
 
-func walk(v reflect.Value, prefix string, out *[]Param) {
-	t := v.Type()
+// fieldInfo is what walk needs of one struct field, read from its tags once
+// per type (fieldsOf): parsing the tags on every walk was most of the cost
+// of Params, which SetAll and Validate call for every run of a calibration.
+type fieldInfo struct {
+	index    int
+	name     string // the toml key
+	kind     fieldKind
+	unit     string
+	doc      string
+	min, max float64
+}
+
+type fieldKind int
+
+const (
+	fieldSkip        fieldKind = iota // text and other fields that are not parameters
+	fieldQuarter                      // a Quarter
+	fieldStruct                       // a nested table
+	fieldStructSlice                  // a list of tables, named by their id
+	fieldFloatMap                     // a map of numbers, one parameter per key
+	fieldFloat
+	fieldInt
+	fieldBool
+)
+
+var fieldCache sync.Map // reflect.Type -> []fieldInfo
+
+// fieldsOf returns the parameter fields of struct type t in field order.
+func fieldsOf(t reflect.Type) []fieldInfo {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.([]fieldInfo)
+	}
+	var fs []fieldInfo
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
 		if name == "" || name == "-" {
 			continue
 		}
-		key := prefix + name
-		fv := v.Field(i)
-		switch {
-		case f.Type == quarterType:
+		fi := fieldInfo{index: i, name: name, kind: kindOf(f.Type), unit: f.Tag.Get("unit"), doc: f.Tag.Get("doc"),
+			min: math.Inf(-1), max: math.Inf(1)}
+		if fi.kind == fieldSkip {
+			continue
+		}
+		if s := f.Tag.Get("min"); s != "" {
+			fi.min, _ = strconv.ParseFloat(s, 64)
+		}
+		if s := f.Tag.Get("max"); s != "" {
+			fi.max, _ = strconv.ParseFloat(s, 64)
+		}
+		fs = append(fs, fi)
+	}
+	fieldCache.Store(t, fs)
+	return fs
+}
+
+func kindOf(t reflect.Type) fieldKind {
+	switch {
+	case t == quarterType:
+		return fieldQuarter
+	case t.Kind() == reflect.Struct:
+		return fieldStruct
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		return fieldStructSlice
+	case t.Kind() == reflect.Map && t.Elem().Kind() == reflect.Float64:
+		return fieldFloatMap
+	case t.Kind() == reflect.Float64:
+		return fieldFloat
+	case t.Kind() == reflect.Int:
+		return fieldInt
+	case t.Kind() == reflect.Bool:
+		return fieldBool
+	}
+	return fieldSkip
+}
+
+func walk(v reflect.Value, prefix string, out *[]Param) {
+	for _, f := range fieldsOf(v.Type()) {
+		key := prefix + f.name
+		fv := v.Field(f.index)
+		switch f.kind {
+		case fieldQuarter:
 			*out = append(*out, newParam(key, f, fv, QuarterKind))
-		case f.Type.Kind() == reflect.Struct:
+		case fieldStruct:
 			walk(fv, key+".", out)
-		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
+		case fieldStructSlice:
 			for j := 0; j < fv.Len(); j++ {
 				el := fv.Index(j)
 				walk(el, key+"."+elementID(el, j)+".", out)
 			}
-		case f.Type.Kind() == reflect.Map && f.Type.Elem().Kind() == reflect.Float64:
+		case fieldFloatMap:
 			keys := fv.MapKeys()
 			sort.Slice(keys, func(a, b int) bool { return keys[a].String() < keys[b].String() })
 			for _, k := range keys {
@@ -242,14 +313,53 @@ func walk(v reflect.Value, prefix string, out *[]Param) {
 				p.mapKey = k
 				*out = append(*out, p)
 			}
-		case f.Type.Kind() == reflect.Float64:
+		case fieldFloat:
 			*out = append(*out, newParam(key, f, fv, Float))
-		case f.Type.Kind() == reflect.Int:
+		case fieldInt:
 			*out = append(*out, newParam(key, f, fv, Int))
-		case f.Type.Kind() == reflect.Bool:
+		case fieldBool:
 			*out = append(*out, newParam(key, f, fv, Bool))
 		}
 	}
+}
+
+// inRange reports whether every number reachable from v lies in its
+// field's range, as checkRange judges it, without naming the parameters
+// (Validate names them only when one is out of range).
+func inRange(v reflect.Value) bool {
+	ok := func(x float64, f fieldInfo) bool {
+		return !math.IsNaN(x) && !math.IsInf(x, 0) && x >= f.min && x <= f.max
+	}
+	for _, f := range fieldsOf(v.Type()) {
+		fv := v.Field(f.index)
+		switch f.kind {
+		case fieldStruct:
+			if !inRange(fv) {
+				return false
+			}
+		case fieldStructSlice:
+			for j := 0; j < fv.Len(); j++ {
+				if !inRange(fv.Index(j)) {
+					return false
+				}
+			}
+		case fieldFloatMap:
+			for it := fv.MapRange(); it.Next(); {
+				if !ok(it.Value().Float(), f) {
+					return false
+				}
+			}
+		case fieldFloat:
+			if !ok(fv.Float(), f) {
+				return false
+			}
+		case fieldInt:
+			if !ok(float64(fv.Int()), f) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func elementID(el reflect.Value, index int) string {
@@ -259,16 +369,8 @@ func elementID(el reflect.Value, index int) string {
 	return strconv.Itoa(index)
 }
 
-func newParam(key string, f reflect.StructField, v reflect.Value, k Kind) Param {
-	p := Param{Key: key, Unit: f.Tag.Get("unit"), Doc: f.Tag.Get("doc"), Kind: k, field: v,
-		Min: math.Inf(-1), Max: math.Inf(1)}
-	if s := f.Tag.Get("min"); s != "" {
-		p.Min, _ = strconv.ParseFloat(s, 64)
-	}
-	if s := f.Tag.Get("max"); s != "" {
-		p.Max, _ = strconv.ParseFloat(s, 64)
-	}
-	return p
+func newParam(key string, f fieldInfo, v reflect.Value, k Kind) Param {
+	return Param{Key: key, Unit: f.unit, Doc: f.doc, Kind: k, field: v, Min: f.min, Max: f.max}
 }
 
 func unknownKeyError(key string, ps []Param) error {

@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"errors"
+	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -311,4 +313,72 @@ func merge(a, b map[string]string) map[string]string {
 		a[k] = v
 	}
 	return a
+}
+
+// TestValidateEveryRange puts each number of the thesis scenario, one at a
+// time, just outside its allowed range (and, for a sample, to NaN or
+// infinity, which Set refuses but code can assign): Validate must name
+// that parameter, and no other as out of range (cross-field rules may add
+// their own problems). It guards the fast range check (inRange), which
+// must judge every parameter as checkRange does.
+func TestValidateEveryRange(t *testing.T) {
+	n := 0
+	for i, p := range thesis(t).Params() {
+		if p.Kind != Float && p.Kind != Int {
+			continue
+		}
+		for _, bad := range []float64{p.Min - 1, p.Max + 1} {
+			if math.IsInf(bad, 0) || bad == p.Min || bad == p.Max { // max+1 is max itself beyond 2^53
+				continue
+			}
+			s := thesis(t)
+			q := s.Params()[i]
+			v := reflect.ValueOf(bad)
+			if p.Kind == Int {
+				v = reflect.ValueOf(int(bad))
+			}
+			if q.mapKey.IsValid() {
+				q.field.SetMapIndex(q.mapKey, v)
+			} else {
+				q.field.Set(v)
+			}
+			n++
+			checkOnly(t, s, p.Key, "out of range")
+		}
+	}
+	if n < 300 { // the thesis scenario has 381 parameters, most with two finite edges
+		t.Errorf("only %d out-of-range cases checked", n)
+	}
+	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		s := thesis(t)
+		s.Firm.StepRate = x
+		checkOnly(t, s, "firm.step_rate", "not a finite number")
+		s = thesis(t)
+		market(t, s, "china").Attractiveness["water"] = x
+		checkOnly(t, s, "market.china.attractiveness.water", "not a finite number")
+	}
+}
+
+// checkOnly fails unless Validate reports a problem at key with msg in its
+// message and no range problem at any other key.
+func checkOnly(t *testing.T, s *Scenario, key, msg string) {
+	t.Helper()
+	var ve *ValidationError
+	if err := s.Validate("t"); !errors.As(err, &ve) {
+		t.Errorf("%s set outside its range: Validate = %v, want a problem at %s (%q)", key, err, key, msg)
+		return
+	}
+	found := 0
+	for _, p := range ve.Problems {
+		isRange := strings.Contains(p.Msg, "out of range") || strings.Contains(p.Msg, "not a finite number")
+		switch {
+		case p.Field == key && strings.Contains(p.Msg, msg):
+			found++
+		case isRange:
+			t.Errorf("%s set outside its range: unexpected range problem at %s: %s", key, p.Field, p.Msg)
+		}
+	}
+	if found != 1 {
+		t.Errorf("%s set outside its range: %d problems at %s with %q in %v", key, found, key, msg, ve)
+	}
 }

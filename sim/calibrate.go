@@ -279,7 +279,12 @@ func FormatExact(x float64, integer bool) string {
 // patterns stage by stage and stops as soon as the deviations so far
 // already put the distance above eps (the rest can only add to it).
 func (c *Calibration) Distance(ctx context.Context, theta []float64, seed uint64, eps float64) (float64, int, error) {
-	sets := c.Sets(theta)
+	// theta is set once; each point then sets its own keys on a copy, which
+	// is Resolve(theta's sets, then the point's) without redoing theta.
+	at := c.Base.Clone()
+	if err := at.SetAll(c.Sets(theta)); err != nil {
+		return 0, 0, err
+	}
 	runs := map[string][]*RunTally{}
 	nruns := 0
 	var sum float64
@@ -291,8 +296,8 @@ func (c *Calibration) Distance(ctx context.Context, theta []float64, seed uint64
 			runs[pt.Label] = runs[c.points[src].Label]
 			return nil
 		}
-		s := c.Base.Clone()
-		if err := s.Resolve(append(slices.Clone(sets), pt.Set...), "calibration point "+pt.Label); err != nil {
+		s := at.Clone()
+		if err := s.Resolve(pt.Set, "calibration point "+pt.Label); err != nil {
 			return err
 		}
 		rts := make([]*RunTally, c.Reps)
