@@ -371,3 +371,60 @@ func TestBinomial(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnEventsDraw checks that one uniform for the first event and one per
+// later event give the law of independent events: the 32 patterns of the
+// five events are counted and compared with the products of the chances by
+// Pearson's chi-square; a law with one chance 10 % off fails.
+func TestOwnEventsDraw(t *testing.T) {
+	tests := []struct {
+		name  string
+		p     [numOwnEvents]float64
+		wrong bool // the counts are compared with a law 10 % off
+	}{
+		{"thesis-like", [numOwnEvents]float64{0.05, 0.39, 0.1, 0.05, 0.05}, false},
+		{"busy ends", [numOwnEvents]float64{0.12, 0.03, 0.03, 0.03, 0.02}, false},
+		{"certain and impossible", [numOwnEvents]float64{0, 1, 0.5, 0, 0.3}, false},
+		{"none", [numOwnEvents]float64{}, false},
+		{"wrong law", [numOwnEvents]float64{0.05, 0.39, 0.1, 0.05, 0.05}, true},
+	}
+	const draws = 200000
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newOwnEvents(tc.p)
+			src := &rng.Counter{}
+			rng.Reseed(src, 11, 0, 0, 0)
+			var counts [1 << numOwnEvents]float64
+			for range draws {
+				counts[e.draw(src)]++
+			}
+			law := tc.p
+			if tc.wrong {
+				law[1] *= 1.1
+			}
+			chi2, cells := 0.0, 0
+			for set, got := range counts {
+				want := float64(draws)
+				for k, pk := range law {
+					if set&(1<<k) != 0 {
+						want *= pk
+					} else {
+						want *= 1 - pk
+					}
+				}
+				if want < 5 {
+					if got > 5+want*10 {
+						t.Errorf("pattern %05b drawn %v times, expected %v", set, got, want)
+					}
+					continue
+				}
+				chi2 += (got - want) * (got - want) / want
+				cells++
+			}
+			limit := float64(cells) + 5*math.Sqrt(2*float64(cells)) + 10
+			if fails := chi2 > limit; fails != tc.wrong {
+				t.Errorf("chi-square %.1f over %d cells, limit %.1f: rejected %v, want %v", chi2, cells, limit, fails, tc.wrong)
+			}
+		})
+	}
+}

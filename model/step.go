@@ -133,35 +133,17 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rng.Counter) {
 	f.Spent[i] = 0
 	f.Attended[i] = false
 	f.Stepped[i] = false
-	if f.Busy[i] {
-		f.Busy[i] = unit(r) >= fr.BusyEnd
-	} else {
-		f.Busy[i] = unit(r) < fr.BusyStart
+	a := int(f.Archetype[i])
+	set := w.events[a][b2i(f.Busy[i])][b2i(w.attrSum[f.Sector[i]] > 0)].draw(r)
+	if set&1 != 0 {
+		f.Busy[i] = !f.Busy[i] // the busy spell starts or ends
+	}
+	for set &^= 1; set != 0; set &= set - 1 {
+		w.ownContact(wk, i, ownSources[bits.TrailingZeros8(set)-1], t, r)
 	}
 	joined := f.Group[i] == GroupMember && w.counted(i, t)
 	if f.Busy[i] && joined {
 		f.BusyQuarters[i]++
-	}
-	a := int(f.Archetype[i])
-	hz := &w.hazard[a]
-	for _, src := range [...]Source{SrcBusiness, SrcSocial, SrcOther} {
-		if unit(r) >= hz[src] || w.attrSum[f.Sector[i]] <= 0 { // no market of interest, no contact
-			continue
-		}
-		if src == SrcOther {
-			if !w.afford(i, fr.OtherCostNOK) {
-				continue
-			}
-			w.spend(i, fr.OtherCostNOK)
-		}
-		w.addContact(wk, i, w.outboundMarket(wk, i, r), src, t)
-	}
-	if unit(r) < hz[SrcInbound] && w.attrSum[f.Sector[i]] > 0 {
-		// Distributors approach the firm from markets in proportion to
-		// attractiveness, whatever the distance (T4.4.3, D4+D5).
-		M := f.M
-		sec := int(f.Sector[i])
-		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], unit(r)), SrcInbound, t)
 	}
 	f.PartProb[i] = 0
 	if joined { // only joined members are invited, so only they need a target
@@ -169,6 +151,86 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rng.Counter) {
 		arch := &w.S.Archetypes[a]
 		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousParticipation))
 	}
+}
+
+// ownContact is a contact from one of firm i's own sources. Business and
+// social networks and own channels find a market by the firm's own search,
+// own channels only if the firm can pay for them; distributors approach the
+// firm from markets in proportion to attractiveness, whatever the distance
+// (T4.4.3, D4+D5).
+func (w *World) ownContact(wk *worker, i int, src Source, t int, r *rng.Counter) {
+	f := &w.Firms
+	switch src {
+	case SrcInbound:
+		M := f.M
+		sec := int(f.Sector[i])
+		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], unit(r)), SrcInbound, t)
+		return
+	case SrcOther:
+		cost := w.S.Firm.OtherCostNOK
+		if !w.afford(i, cost) {
+			return
+		}
+		w.spend(i, cost)
+	}
+	w.addContact(wk, i, w.outboundMarket(wk, i, r), src, t)
+}
+
+// ownSources are the sources of a firm's own contacts, in the order their
+// contacts are made.
+var ownSources = [...]Source{SrcBusiness, SrcSocial, SrcOther, SrcInbound}
+
+// numOwnEvents counts a firm's own events in a quarter: the start or end of
+// a busy spell (event 0), then one contact from each own source.
+const numOwnEvents = 1 + len(ownSources)
+
+// ownEvents holds the chance p[k] of each of a firm's own events in a
+// quarter, independent of each other, and first[k] = 1 - prod_{j<=k}(1-p_j),
+// the chance that at least one of events 0..k happens.
+type ownEvents struct {
+	p, first [numOwnEvents]float64
+}
+
+func newOwnEvents(p [numOwnEvents]float64) ownEvents {
+	e := ownEvents{p: p}
+	none := 1.0
+	for k, pk := range p {
+		none *= 1 - pk
+		e.first[k] = 1 - none
+	}
+	return e
+}
+
+// draw returns the set of events that happen (bit k for event k), with the
+// law of independent draws. One uniform u decides whether any happens and
+// which comes first: the first is k with chance first[k]-first[k-1], the
+// chance that none before k happens and k does. The events after it are
+// drawn one by one. Most firms in most quarters have no event, and cost one
+// draw instead of one per event.
+func (e *ownEvents) draw(r *rng.Counter) (set uint8) {
+	u := unit(r)
+	if u >= e.first[numOwnEvents-1] {
+		return 0
+	}
+	k := 0
+	for u >= e.first[k] {
+		k++
+	}
+	set = 1 << k
+	for j := k + 1; j < numOwnEvents; j++ {
+		if unit(r) < e.p[j] {
+			set |= 1 << j
+		}
+	}
+	return set
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // maxRejections bounds outboundMarket's rejection loop; past it (only with

@@ -150,13 +150,13 @@ type World struct {
 	stageCost  []float64
 	stageAct   []float64
 	stageKnow  []float64
-	seenTable  []float64             // Opportunity(1, c, contact_scale) for small c
-	stageStep  []float64             // cost of moving from stage s to s+1
-	attrSum    []float64             // per sector
-	logAttr    []float64             // log attractiveness, sector*M + market
-	interest   []uint32              // per sector, the markets of attractiveness > 0
-	daDistance []float64             // distance_aversion * psychic distance, per market
-	hazard     [][NumSources]float64 // per archetype: chance of an own contact per quarter
+	seenTable  []float64         // Opportunity(1, c, contact_scale) for small c
+	stageStep  []float64         // cost of moving from stage s to s+1
+	attrSum    []float64         // per sector
+	logAttr    []float64         // log attractiveness, sector*M + market
+	interest   []uint32          // per sector, the markets of attractiveness > 0
+	daDistance []float64         // distance_aversion * psychic distance, per market
+	events     [][2][2]ownEvents // per archetype, not busy or busy, sector without or with a market of interest: chances of the own events of a quarter
 
 	// MarketAcc counts entries and contacts per market this quarter, and
 	// MarketPresent the firms at stage >= 1 there (set by Collect); both
@@ -279,12 +279,17 @@ func (w *World) flatten() {
 	for m := range M {
 		w.daDistance[m] = s.Firm.DistanceAversion * w.distance[m]
 	}
-	w.hazard = make([][NumSources]float64, len(s.Archetypes))
+	w.events = make([][2][2]ownEvents, len(s.Archetypes))
 	for a, arch := range s.Archetypes {
-		w.hazard[a][SrcBusiness] = Hazard(arch.BusinessNetwork)
-		w.hazard[a][SrcSocial] = Hazard(arch.SocialNetwork)
-		w.hazard[a][SrcOther] = Hazard(arch.OtherChannels)
-		w.hazard[a][SrcInbound] = Hazard(arch.Inbound)
+		rates := [...]float64{arch.BusinessNetwork, arch.SocialNetwork, arch.OtherChannels, arch.Inbound} // in ownSources order
+		for busy, switchProb := range [2]float64{s.Firm.BusyStart, s.Firm.BusyEnd} {
+			p := [numOwnEvents]float64{switchProb}
+			w.events[a][busy][0] = newOwnEvents(p) // no market of interest, no contact
+			for k, rate := range rates {
+				p[1+k] = Hazard(rate)
+			}
+			w.events[a][busy][1] = newOwnEvents(p)
+		}
 	}
 	w.seenTable = make([]float64, 64)
 	for c := range w.seenTable {

@@ -156,16 +156,20 @@ func TestCalibrateRefusesBadInput(t *testing.T) {
 
 // compare --posterior draws parameters per replication: the baseline's
 // interval of entries per member is wider than without it, and ranks.csv
-// says which scenario ranks first in what share of draws.
+// says which scenario ranks first in what share of draws. The two particles
+// lie far apart (step rates 0.001 and 1) and 12 replications make a mix of
+// both near certain, so the widening does not hang on the noise of a few
+// runs (with 0.02 and 0.6 and 8 replications it did: at seeds 1 to 5 the
+// intervals now are 1.7 to 2.1 times as wide).
 func TestComparePosteriorWidens(t *testing.T) {
 	dir := t.TempDir()
 	post := filepath.Join(dir, "posterior.csv")
-	text := "generation,weight,distance,firm.step_rate\n0,1,0,0.2\n1,0.5,0,0.02\n1,0.5,0,0.6\n"
+	text := "generation,weight,distance,firm.step_rate\n0,1,0,0.2\n1,0.5,0,0.001\n1,0.5,0,1\n"
 	if err := os.WriteFile(post, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	width := func(out string, extra ...string) float64 {
-		args := append([]string{"compare", "--scenario", "testdata/small.toml", "--reps", "8", "--quiet", "--out", out}, extra...)
+		args := append([]string{"compare", "--scenario", "testdata/small.toml", "--reps", "12", "--quiet", "--out", out}, extra...)
 		if _, stderr, code := execute(t, context.Background(), args...); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -180,8 +184,8 @@ func TestComparePosteriorWidens(t *testing.T) {
 	}
 	plain := width(filepath.Join(dir, "plain"))
 	drawn := width(filepath.Join(dir, "drawn"), "--posterior", post)
-	if !(drawn > plain) {
-		t.Errorf("95 %% interval width %g with --posterior, %g without; want wider", drawn, plain)
+	if !(drawn > 1.2*plain) {
+		t.Errorf("95 %% interval width %g with --posterior, %g without; want 1.2 times wider", drawn, plain)
 	}
 	if md := string(read(t, filepath.Join(dir, "drawn", "report.md"))); !strings.Contains(md, "**Parameter uncertainty.**") || !strings.Contains(md, "Toni, T., Welch, D.") {
 		t.Error("compare report.md does not say that parameters were drawn from a posterior")
