@@ -260,7 +260,10 @@ var notDeciding = []string{"out", "workers", "shard", "quiet", "force", "help"}
 // with its value (--scenario and --seed always, others when given), then
 // the arguments. It is what manifests and reports print as "the exact
 // command".
-func commandLine(c *cli.Context) string {
+//
+// Flags named in skip are left out too (calibrate's checkpoint key skips
+// the flags that change only how the posterior is written up).
+func commandLine(c *cli.Context, skip ...string) string {
 	args := []string{}
 	for _, ctx := range c.Lineage() {
 		if ctx.Command != nil && ctx.Command.Name != "" && ctx.Command.Name != c.App.Name {
@@ -270,7 +273,7 @@ func commandLine(c *cli.Context) string {
 	args = append([]string{"rinsim"}, args...)
 	for _, f := range c.Command.Flags {
 		name := f.Names()[0]
-		if slices.Contains(notDeciding, name) || !(c.IsSet(name) || name == "scenario" || name == "seed") {
+		if slices.Contains(notDeciding, name) || slices.Contains(skip, name) || !(c.IsSet(name) || name == "scenario" || name == "seed") {
 			continue
 		}
 		switch f.(type) {

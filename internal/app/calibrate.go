@@ -29,6 +29,10 @@ const (
 	maxParticles   = 100_000
 	maxGenerations = 100
 	maxCalibReps   = 1_000
+	// maxIdentifiedWidth is above any width ratio (at most 1/0.9: the
+	// posterior's 90 % interval lies in the prior's range), so it sets every
+	// parameter to its median.
+	maxIdentifiedWidth = 1.2
 )
 
 // calibrateFiles are the files calibrate writes, in order (figures besides).
@@ -47,7 +51,9 @@ func calibrateCommand(stdout, stderr io.Writer) *cli.Command {
 			"the deviation of the pattern's mean from its band (0 inside), in units of the band's width (one-sided\n" +
 			"bands: the edge's size, or a pattern's scale). Generation 0 samples the prior; each later one's\n" +
 			"tolerance is the median of the previous distances. Writes posterior.csv (every generation's\n" +
-			"particles), generations.csv, calibrated.toml (posterior medians, intervals in its comments),\n" +
+			"particles), generations.csv, calibrated.toml (the base scenario with each parameter the targets\n" +
+			"identify at its posterior median: one whose 90 % interval is narrower than --identified-width of its\n" +
+			"prior's; the others keep their base values; intervals in its comments),\n" +
 			"report.md, figures (marginals, pairs, tolerance) and manifest.json. Identical for any --workers;\n" +
 			"killed, the same command resumes from the last finished generation.\n\n" +
 			"Example:\n   rinsim calibrate --particles 200 --generations 4 --out out/calibrate",
@@ -56,6 +62,7 @@ func calibrateCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringSliceFlag{Name: "params", Usage: "calibrate parameter `key=lo:hi` with a uniform prior (repeatable; default: sim.DefaultCalibrationKeys)"},
 			&cli.IntFlag{Name: "particles", Value: 1000, Usage: "particles `N` per generation"},
 			&cli.IntFlag{Name: "generations", Value: 8, Usage: "generations `G`, the prior sample included"},
+			&cli.Float64Flag{Name: "identified-width", Value: sim.IdentifiedWidth, Usage: "calibrated.toml sets a parameter to its posterior median when its 90 % interval is narrower than `W` of its prior's, and keeps its base value otherwise (0: keep every base value; 1.2: every parameter at its median)"},
 			repsFlag(4), seedFlag, workersFlag,
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/calibrate-<scenario>-<seed>)"}, forceFlag, quietFlag},
 		Action: func(c *cli.Context) error { return calibrateAction(c, stdout, stderr) },
@@ -71,6 +78,10 @@ type calibration struct {
 	reps    int
 	seed    uint64
 	stalled string // why it stopped early; "" if it did not
+	// identified is the --identified-width rule: a parameter whose posterior
+	// interval is narrower than this share of its prior's is set to its
+	// median in calibrated.toml.
+	identified float64
 }
 
 func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
@@ -89,6 +100,10 @@ func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	particles, gens, reps, seed := c.Int("particles"), c.Int("generations"), c.Int("reps"), c.Uint64("seed")
 	if err := checkCalibrationSize(particles, gens, reps, c.Int("workers")); err != nil {
 		return err
+	}
+	identified := c.Float64("identified-width")
+	if !(identified >= 0 && identified <= maxIdentifiedWidth) { // NaN too
+		return fmt.Errorf("--identified-width %v: want 0 to %v (a share of the prior's 90 %% width)", identified, maxIdentifiedWidth)
 	}
 	if err := sim.CheckSeed(seed); err != nil {
 		return err
@@ -121,7 +136,9 @@ func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	m.CommandLine = commandLine(c)
 	m.Files = calibrateFiles
-	ck := checkpoint{dir: checkpointDir(out), key: checkpointKey(m.CommandLine, m.ScenarioHash, targets)}
+	// --identified-width changes only what is written from the posterior,
+	// so a checkpoint is valid whatever it was.
+	ck := checkpoint{dir: checkpointDir(out), key: checkpointKey(commandLine(c, "identified-width"), m.ScenarioHash, targets)}
 	resume, err := ck.load(len(factors))
 	if err != nil {
 		return err
@@ -133,7 +150,7 @@ func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "resuming after generation %d from %s\n", len(resume)-1, ck.dir)
 		}
 	}
-	res := &calibration{cal: cal, source: source, targets: targets, reps: reps, seed: seed}
+	res := &calibration{cal: cal, source: source, targets: targets, reps: reps, seed: seed, identified: identified}
 	res.gens, err = sim.ABCSMC(c.Context, cal.Prior(), cal.Distance, sim.ABCSettings{
 		Particles: particles, Generations: gens, Seed: seed, Workers: workersOrCPUs(c.Int("workers")),
 		Resume: resume, Done: ck.save,

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -18,12 +19,18 @@ import (
 )
 
 // Identification verdicts: the posterior's central 90 % interval against
-// the prior's (0.9 of its width).
+// the prior's (0.9 of its width). Pinned down is below the --identified-width
+// rule (the parameter takes its posterior median in calibrated.toml),
+// narrowed below narrowedWidth, not pinned down otherwise.
 const (
 	pinned    = "pinned down"
 	narrowed  = "narrowed"
 	notPinned = "not pinned down"
 )
+
+// narrowedWidth is the width ratio below which a posterior counts as
+// narrowed: the targets inform the parameter somewhat, not enough to set it.
+const narrowedWidth = 0.8
 
 // marginal is one parameter's posterior summary in the last generation.
 type marginal struct {
@@ -31,6 +38,8 @@ type marginal struct {
 	Q05, Median, Q95 float64
 	Ratio            float64 // interval width over the prior's 90 % width
 	Verdict          string
+	Identified       bool    // Ratio below the --identified-width rule
+	Value            float64 // in calibrated.toml: the rounded median if identified, else the base value
 }
 
 func (r *calibration) last() *sim.ABCGeneration { return r.gens[len(r.gens)-1] }
@@ -42,26 +51,81 @@ func (r *calibration) marginals() []marginal {
 		q := g.WeightedQuantiles(k, 0.05, 0.5, 0.95)
 		m := marginal{Factor: f, Q05: q[0], Median: q[1], Q95: q[2]}
 		m.Ratio = (q[2] - q[0]) / (0.9 * (f.Hi - f.Lo))
+		m.Identified = m.Ratio < r.identified
 		switch {
-		case m.Ratio < 0.5:
+		case m.Identified:
 			m.Verdict = pinned
-		case m.Ratio < 0.8:
+		case m.Ratio < narrowedWidth:
 			m.Verdict = narrowed
 		default:
 			m.Verdict = notPinned
+		}
+		m.Value = r.baseValue(f.Key)
+		if m.Identified {
+			m.Value = roundMedian(m.Median, f)
 		}
 		out[k] = m
 	}
 	return out
 }
 
-func (r *calibration) medians() []float64 {
-	ms := r.marginals()
-	out := make([]float64, len(ms))
-	for k, m := range ms {
-		out[k] = m.Median
+// baseValue is key's value in the base scenario (NaN if it has none, which
+// NewCalibration's factors rule out).
+func (r *calibration) baseValue(key string) float64 {
+	p, err := r.cal.Base.Param(key)
+	if err != nil {
+		return math.NaN()
 	}
-	return out
+	return p.Value()
+}
+
+// roundMedian rounds a posterior median to 3 significant digits (an
+// integer parameter to an integer), as the embedded thesis scenario's
+// calibrated values are: the posterior does not know them more precisely.
+// A median the rounding would push outside the prior keeps its digits.
+func roundMedian(x float64, f sim.Factor) float64 {
+	if f.Int {
+		return math.Round(x)
+	}
+	y, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 3, 64), 64)
+	if err != nil || y < f.Lo || y > f.Hi {
+		return x
+	}
+	return y
+}
+
+// split lists the parameters calibrated.toml sets to their medians and
+// those it keeps at their base values.
+func split(ms []marginal) (set, kept []string) {
+	for _, m := range ms {
+		if m.Identified {
+			set = append(set, m.Key)
+		} else {
+			kept = append(kept, m.Key)
+		}
+	}
+	return set, kept
+}
+
+// keyList writes keys as `a`, `b` and `c`; "none" if there are none.
+func keyList(keys []string) string {
+	if len(keys) == 0 {
+		return "none"
+	}
+	q := make([]string, len(keys))
+	for k, key := range keys {
+		q[k] = "`" + key + "`"
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// ruleText states the --identified-width rule in words.
+func (r *calibration) ruleText() string {
+	return fmt.Sprintf("a parameter whose posterior 90 %% interval is narrower than %s of its prior's 90 %% width is identified by the targets and set to its posterior median (3 significant digits); the others keep the base scenario's value (not identified by the target patterns)",
+		report.Num(r.identified))
 }
 
 func writeCalibration(dir string, r *calibration, m *report.Manifest) error {
@@ -139,10 +203,16 @@ func writeGenerations(w io.Writer, r *calibration) error {
 	})
 }
 
-// writeCalibrated writes the scenario at the posterior medians, its header
-// comments giving each parameter's prior and posterior interval.
+// writeCalibrated writes the base scenario with the identified parameters
+// at their posterior medians, its header comments giving the rule and each
+// parameter's value, prior and posterior interval.
 func writeCalibrated(w io.Writer, r *calibration) error {
-	s, err := r.cal.Scenario(r.medians())
+	ms := r.marginals()
+	values := make([]float64, len(ms))
+	for k, m := range ms {
+		values[k] = m.Value
+	}
+	s, err := r.cal.Scenario(values)
 	if err != nil {
 		return err
 	}
@@ -155,15 +225,20 @@ func writeCalibrated(w io.Writer, r *calibration) error {
 	fmt.Fprintf(&b, "# %s calibrated by `rinsim calibrate` (ABC-SMC against the target patterns):\n", r.cal.Base.Name)
 	fmt.Fprintf(&b, "# %d particles, %d generations, %d replications per proposal, seed %d.\n",
 		len(r.last().Theta), len(r.gens), r.reps, r.seed)
-	b.WriteString("# Calibrated parameters: posterior median [90 % interval]; uniform prior; what the targets say.\n")
-	for _, m := range r.marginals() {
+	fmt.Fprintf(&b, "# Rule (--identified-width %s): %s.\n", report.Num(r.identified), r.ruleText())
+	b.WriteString("# Each calibrated parameter: its value here (posterior median [90 % interval]; uniform prior; interval width / prior's; what the targets say).\n")
+	for _, m := range ms {
 		p, err := r.cal.Base.Param(m.Key)
 		doc := ""
 		if err == nil {
 			doc = " " + p.Doc
 		}
-		fmt.Fprintf(&b, "#   %s = %s [%s, %s]; prior [%s, %s]; %s.%s\n", m.Key, report.Num(m.Median), report.Num(m.Q05),
-			report.Num(m.Q95), report.Num(m.Lo), report.Num(m.Hi), m.Verdict, doc)
+		what := "posterior median"
+		if !m.Identified {
+			what = "base value kept, not identified by the target patterns"
+		}
+		fmt.Fprintf(&b, "#   %s = %s, %s (%s [%s, %s]; prior [%s, %s]; width %.2f; %s).%s\n", m.Key, report.Num(m.Value), what,
+			report.Num(m.Median), report.Num(m.Q05), report.Num(m.Q95), report.Num(m.Lo), report.Num(m.Hi), m.Ratio, m.Verdict, doc)
 	}
 	b.WriteString("# Every other value is the base scenario's.\n\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -175,10 +250,14 @@ func writeCalibrated(w io.Writer, r *calibration) error {
 
 func printPosterior(w io.Writer, r *calibration) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "parameter\tprior\tmedian [90% interval]\ttargets")
+	fmt.Fprintln(tw, "parameter\tprior\tmedian [90% interval]\ttargets\tcalibrated.toml")
 	for _, m := range r.marginals() {
-		fmt.Fprintf(tw, "%s\t[%s, %s]\t%s [%s, %s]\t%s\n", m.Key, report.Num(m.Lo), report.Num(m.Hi),
-			report.Num(m.Median), report.Num(m.Q05), report.Num(m.Q95), m.Verdict)
+		what := "median"
+		if !m.Identified {
+			what = "base value"
+		}
+		fmt.Fprintf(tw, "%s\t[%s, %s]\t%s [%s, %s]\t%s\t%s %s\n", m.Key, report.Num(m.Lo), report.Num(m.Hi),
+			report.Num(m.Median), report.Num(m.Q05), report.Num(m.Q95), m.Verdict, report.Num(m.Value), what)
 	}
 	tw.Flush()
 	g := r.last()
@@ -213,12 +292,21 @@ func writeCalibrationReport(w io.Writer, r *calibration, m *report.Manifest) err
 	b.WriteString("Patterns are computed baseline first; a proposal stops as soon as its distance is certain to exceed the tolerance. ")
 	b.WriteString("Proposal j of generation t draws from its own random stream (seed, t, j), and proposals are accepted in index order, so the posterior does not depend on the number of workers.\n\n")
 	b.WriteString("## Posterior\n\n")
-	fmt.Fprintf(&b, "Last generation (%d): median and central 90 %% interval, weighted. **Targets** compares the interval's width with the prior's 90 %% width: %s below 0.5, %s below 0.8, otherwise %s (the targets do not inform the parameter: its posterior is as wide as its prior).\n\n", g.Index, pinned, narrowed, notPinned)
-	b.WriteString("| parameter | prior | median | 90 % interval | width / prior | targets |\n|---|---|---|---|---|---|\n")
-	for _, mg := range r.marginals() {
-		fmt.Fprintf(&b, "| `%s` | [%s, %s] | %s | [%s, %s] | %.2f | %s |\n", mg.Key, report.Num(mg.Lo), report.Num(mg.Hi),
-			report.Num(mg.Median), report.Num(mg.Q05), report.Num(mg.Q95), mg.Ratio, mg.Verdict)
+	fmt.Fprintf(&b, "Last generation (%d): median and central 90 %% interval, weighted. **Targets** compares the interval's width with the prior's 90 %% width: %s below %s (the --identified-width rule), %s below %s, otherwise %s (the targets do not inform the parameter: its posterior is as wide as its prior).\n\n",
+		g.Index, pinned, report.Num(r.identified), narrowed, report.Num(narrowedWidth), notPinned)
+	b.WriteString("| parameter | prior | median | 90 % interval | width / prior | targets | in calibrated.toml |\n|---|---|---|---|---|---|---|\n")
+	ms := r.marginals()
+	for _, mg := range ms {
+		what := "median"
+		if !mg.Identified {
+			what = "base value"
+		}
+		fmt.Fprintf(&b, "| `%s` | [%s, %s] | %s | [%s, %s] | %.2f | %s | %s (%s) |\n", mg.Key, report.Num(mg.Lo), report.Num(mg.Hi),
+			report.Num(mg.Median), report.Num(mg.Q05), report.Num(mg.Q95), mg.Ratio, mg.Verdict, report.Num(mg.Value), what)
 	}
+	set, kept := split(ms)
+	fmt.Fprintf(&b, "\n**calibrated.toml** applies the rule %s: %s. Set to the posterior median: %s. Kept at the base value: %s.\n",
+		"`--identified-width "+report.Num(r.identified)+"`", r.ruleText(), keyList(set), keyList(kept))
 	b.WriteString("\n![posterior marginal densities against the uniform priors](marginals.png)\n\n")
 	b.WriteString("![the most correlated pairs of parameters in the last generation](pairs.png)\n\n")
 	b.WriteString("## Generations\n\n| generation | tolerance | acceptance rate | ESS | proposals | model runs |\n|---|---|---|---|---|---|\n")
@@ -234,7 +322,7 @@ func writeCalibrationReport(w io.Writer, r *calibration, m *report.Manifest) err
 	b.WriteString("\n## Files\n\n")
 	b.WriteString("- `posterior.csv`: every generation's particles: `generation,weight,distance` and each parameter (weights sum to 1 within a generation; values exact).\n")
 	b.WriteString("- `generations.csv`: per generation the tolerance, particles, proposals simulated, acceptance rate, effective sample size (1 / sum w^2), model runs and perturbations drawn.\n")
-	b.WriteString("- `calibrated.toml`: the scenario at the posterior medians, with the intervals in its header; `rinsim run --scenario calibrated.toml`. `--posterior posterior.csv` makes `compare` draw parameters from the last generation instead.\n")
+	b.WriteString("- `calibrated.toml`: the base scenario with the identified parameters at their posterior medians and the others at their base values, with the rule and every calibrated parameter's interval in its header; `rinsim run --scenario calibrated.toml`. `--posterior posterior.csv` makes `compare` draw parameters from the last generation instead, the unidentified ones included.\n")
 	b.WriteString("- `targets.toml`: the patterns used; `manifest.json`: the resolved base scenario and the command.\n\n")
 	fmt.Fprintf(&b, "Proposal j of generation t simulates with replication seeds RepSeed(s, r), where s is derived from master seed %d, t and j (rng.KindABC).\n\n", m.Seed)
 	if _, err := io.WriteString(w, b.String()); err != nil {

@@ -3,11 +3,16 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/scenarios"
+	"github.com/rinsim/rinsim/sim"
 )
 
 // calibTargets are two baseline patterns the small fixture can compute.
@@ -234,5 +239,79 @@ func TestSweepValidatePosterior(t *testing.T) {
 	}
 	if rec := manifestPosterior(t, a); rec == nil || rec.File != post {
 		t.Errorf("validate manifest posterior %+v", rec)
+	}
+}
+
+// calibrated.toml applies the --identified-width rule: a parameter whose
+// posterior is narrow takes its median (3 significant digits), one whose
+// posterior is as wide as its prior keeps its base value; report.md says
+// which is which.
+func TestCalibratedAppliesIdentificationRule(t *testing.T) {
+	base, err := scenarios.Load("testdata/small.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	factors := []sim.Factor{
+		{Key: "firm.step_rate", Lo: 0.05, Hi: 0.5},    // narrow posterior below
+		{Key: "firm.contact_scale", Lo: 0.5, Hi: 4.5}, // posterior spread over the whole prior
+	}
+	// 101 equally weighted particles: step_rate evenly in [0.3, 0.32]
+	// (median 0.31, width ratio 0.018/0.405 = 0.044), contact_scale evenly
+	// over its prior (median 2.5, ratio 3.6/3.6 = 1).
+	g := &sim.ABCGeneration{Index: 3, Tolerance: 0.1}
+	for i := range 101 {
+		u := float64(i) / 100
+		g.Theta = append(g.Theta, []float64{0.3 + 0.02*u + 1e-9, 0.5 + 4*u})
+		g.Weights = append(g.Weights, 1.0/101)
+		g.Distances = append(g.Distances, 0)
+	}
+	baseStep, baseScale := base.Firm.StepRate, base.Firm.ContactScale
+	for _, c := range []struct {
+		width             float64
+		step, scale       float64 // values in calibrated.toml
+		setKeys, keptKeys string  // report.md's lists
+	}{
+		{sim.IdentifiedWidth, 0.31, baseScale, "`firm.step_rate`", "`firm.contact_scale`"},
+		{0, baseStep, baseScale, "none", "`firm.step_rate` and `firm.contact_scale`"},
+		{1.2, 0.31, 2.5, "`firm.step_rate` and `firm.contact_scale`", "none"},
+	} {
+		t.Run(fmt.Sprint(c.width), func(t *testing.T) {
+			r := &calibration{cal: &sim.Calibration{Base: base, Factors: factors}, gens: []*sim.ABCGeneration{g},
+				reps: 1, seed: 1, identified: c.width}
+			var toml bytes.Buffer
+			if err := writeCalibrated(&toml, r); err != nil {
+				t.Fatal(err)
+			}
+			s, err := scenarios.Parse(toml.Bytes(), "calibrated.toml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Firm.StepRate != c.step || s.Firm.ContactScale != c.scale {
+				t.Errorf("step_rate %v, contact_scale %v; want %v and %v\n%s", s.Firm.StepRate, s.Firm.ContactScale, c.step, c.scale, toml.String())
+			}
+			header := fmt.Sprintf("# Rule (--identified-width %v):", c.width)
+			if !strings.Contains(toml.String(), header) {
+				t.Errorf("calibrated.toml lacks %q", header)
+			}
+			var md bytes.Buffer
+			if err := writeCalibrationReport(&md, r, &report.Manifest{}); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"Set to the posterior median: " + c.setKeys + ".", "Kept at the base value: " + c.keptKeys + "."} {
+				if !strings.Contains(md.String(), want) {
+					t.Errorf("report.md lacks %q", want)
+				}
+			}
+		})
+	}
+}
+
+func TestCalibrateRefusesBadIdentifiedWidth(t *testing.T) {
+	for _, w := range []string{"-0.1", "1.3", "NaN"} {
+		out := filepath.Join(t.TempDir(), "out")
+		_, stderr, code := execute(t, context.Background(), "calibrate", "--quiet", "--identified-width", w, "--out", out)
+		if code != ExitUsage || !strings.Contains(stderr, "--identified-width") {
+			t.Errorf("--identified-width %s: exit %d, stderr %q; want 2 naming the flag", w, code, stderr)
+		}
 	}
 }
