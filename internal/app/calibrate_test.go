@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -218,6 +220,14 @@ func TestSweepValidatePosterior(t *testing.T) {
 	if _, stderr, code := execute(t, context.Background(), "sweep", "--scenario", "testdata/small.toml", "--param", "peer.seek_prob=0:0.6:2",
 		"--reps", "2", "--posterior", post, "--quiet", "--out", filepath.Join(dir, "sweep")); code != 0 {
 		t.Fatalf("sweep --posterior: exit %d: %s", code, stderr)
+	}
+	sum := sha256.Sum256(read(t, post))
+	md := string(read(t, filepath.Join(dir, "sweep", "report.md")))
+	for _, want := range []string{"**Parameter uncertainty.**", "(firm.step_rate) drawn by weight", "`" + post + "`",
+		"SHA-256 `" + hex.EncodeToString(sum[:])[:12] + "`", "Toni, T., Welch, D.", "Beaumont, M. A."} {
+		if !strings.Contains(md, want) {
+			t.Errorf("sweep --posterior: report.md lacks %q", want)
+		}
 	}
 	_, stderr, code := execute(t, context.Background(), "sweep", "--scenario", "testdata/small.toml", "--param", "firm.step_rate=0.1:0.3:2",
 		"--reps", "2", "--posterior", post, "--quiet", "--out", filepath.Join(dir, "sweep2"))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rinsim/rinsim/internal/atomicdir"
 	"github.com/rinsim/rinsim/internal/experiment"
 	"github.com/rinsim/rinsim/internal/lock"
 )
@@ -41,7 +42,7 @@ func mergeCommand(stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := experiment.Merge(shards, out, c.Bool("force")); err != nil {
+			if err := experiment.Merge(shards, out, c.Bool("force"), mergedReport); err != nil {
 				return err // every merge error is about its inputs
 			}
 			fmt.Fprintf(stderr, "merged %d shards into %s\n", c.NArg(), out)
@@ -115,4 +116,13 @@ func releaseAll(locks []*lock.Lock) {
 	for _, l := range locks {
 		l.Release()
 	}
+}
+
+// mergedReport writes the report.md of a merged sweep, as one unsharded
+// sweep writes it.
+func mergedReport(dir string, m *experiment.Manifest) error {
+	if m.Command != "sweep" {
+		return nil
+	}
+	return atomicdir.WriteFile(filepath.Join(dir, "report.md"), func(w io.Writer) error { return writeSweepReport(w, m) })
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -162,4 +163,33 @@ func sweepTwoShards(t *testing.T, dir string) []string {
 		shards = append(shards, out)
 	}
 	return shards
+}
+
+// sweep writes report.md: the design and the replication seeds, no
+// posterior paragraph without --posterior; a shard says which one it is,
+// and merging the shards gives the unsharded sweep's report.md.
+func TestSweepReport(t *testing.T) {
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole")
+	mustRun(t, append(sweepArgs, "--out", whole)...)
+	md := string(read(t, filepath.Join(whole, "report.md")))
+	for _, want := range []string{"# rinsim sweep: factorial design", "6 design points x 3 replications",
+		"`funding.scale` (3 values from 0 to 2) and `peer.seek_prob` (2 values from 0 to 0.6)", "`steps.csv` every quarter",
+		"## How this was made", "Student (1908)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "Parameter uncertainty") || strings.Contains(md, "shard") {
+		t.Errorf("an unsharded sweep without --posterior: report.md speaks of a posterior or a shard:\n%s", md)
+	}
+	shards := sweepTwoShards(t, dir)
+	if md := string(read(t, filepath.Join(shards[1], "report.md"))); !strings.Contains(md, "This folder is shard 1/2") {
+		t.Errorf("shard 1/2's report.md does not say so:\n%s", md)
+	}
+	merged := filepath.Join(dir, "merged")
+	mustRun(t, append([]string{"merge", "--out", merged}, shards...)...)
+	if !bytes.Equal(read(t, filepath.Join(merged, "report.md")), read(t, filepath.Join(whole, "report.md"))) {
+		t.Error("the merged sweep's report.md differs from the unsharded sweep's")
+	}
 }

@@ -25,7 +25,8 @@ func sweepCommand(stdout, stderr io.Writer) *cli.Command {
 			"with --lhs N it is a Latin hypercube of N points over the ranges (key=lo:hi). runs.csv has one row\n" +
 			"per design point, replication and network, with the varied values, the seed and the outcomes;\n" +
 			"points.csv has per point, network, group and outcome the mean and 95 % interval over the\n" +
-			"replications; --steps adds steps.csv. Rows are written as runs finish and do not depend on --workers. Stop a\n" +
+			"replications; --steps adds steps.csv; report.md describes the design (and the posterior, with\n" +
+			"--posterior). Rows are written as runs finish and do not depend on --workers. Stop a\n" +
 			"sweep and run the same command again to resume it. --shard i/n runs the points whose index\n" +
 			"modulo n is i; `rinsim merge` combines the shards into what one run would give.\n\n" +
 			"Example:\n   rinsim sweep --param funding.scale=0:2:5 --param peer.seek_prob=0:0.6:4 --reps 10 --out out/sweep",
@@ -143,6 +144,13 @@ func sweepAction(c *cli.Context, stderr io.Writer) error {
 	}
 	pointsFile := filepath.Join(out, experiment.PointsFile)
 	if err := atomicdir.ReplaceFile(pointsFile, func(w io.Writer) error { return summary.Write(w, keys) }); err != nil {
+		return failure(err)
+	}
+	m, err := experiment.ReadManifest(out)
+	if err != nil {
+		return failure(err)
+	}
+	if err := atomicdir.ReplaceFile(filepath.Join(out, "report.md"), func(w io.Writer) error { return writeSweepReport(w, m) }); err != nil {
 		return failure(err)
 	}
 	if !c.Bool("quiet") {

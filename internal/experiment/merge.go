@@ -14,8 +14,10 @@ import (
 )
 
 // Merge combines the complete outputs of the shards 0/n .. n-1/n of one
-// experiment into dir, giving the files one unsharded run writes.
-func Merge(dirs []string, out string, force bool) error {
+// experiment into dir, giving the files one unsharded run writes. extra, if
+// not nil, writes further files (a report) into the merged folder from its
+// manifest before the folder appears.
+func Merge(dirs []string, out string, force bool, extra func(dir string, m *Manifest) error) error {
 	if len(dirs) == 0 {
 		return fmt.Errorf("merge: no shard folders given")
 	}
@@ -49,7 +51,13 @@ func Merge(dirs []string, out string, force bool) error {
 				return err
 			}
 		}
-		return atomicdir.WriteFile(filepath.Join(tmp, "manifest.json"), merged.WriteManifest)
+		if err := atomicdir.WriteFile(filepath.Join(tmp, "manifest.json"), merged.WriteManifest); err != nil {
+			return err
+		}
+		if extra != nil {
+			return extra(tmp, &merged)
+		}
+		return nil
 	})
 }
 
