@@ -42,7 +42,7 @@ func calibrateCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "calibrate",
 		Usage:     "Bayesian calibration (ABC-SMC) of invented parameters against the target patterns",
-		UsageText: "rinsim calibrate [--scenario NAME|FILE] [--targets FILE] [--params key=lo:hi ...] [--particles N] [--generations G] [--reps R] [--workers W] [--seed S] [--out DIR]",
+		UsageText: "rinsim calibrate [--scenario NAME|FILE] [--targets FILE] [--params key=lo:hi ...] [--particles N] [--generations G] [--quantile Q] [--reps R] [--workers W] [--seed S] [--identified-width W] [--out DIR]",
 		Description: "Approximate Bayesian computation by sequential Monte Carlo (Toni et al. 2009; Beaumont et al. 2009)\n" +
 			"over parameters with uniform priors: by default the invented parameters the target patterns speak to\n" +
 			"(sim.DefaultCalibrationKeys), each from a third to three times its value within its allowed range;\n" +
@@ -50,11 +50,11 @@ func calibrateCommand(stdout, stderr io.Writer) *cli.Command {
 			"--reps replications on common random numbers; its distance is the root mean square over patterns of\n" +
 			"the deviation of the pattern's mean from its band (0 inside), in units of the band's width (one-sided\n" +
 			"bands: the edge's size, or a pattern's scale). Generation 0 samples the prior; each later one's\n" +
-			"tolerance is the median of the previous distances. Writes posterior.csv (every generation's\n" +
-			"particles), generations.csv, calibrated.toml (the base scenario with each parameter the targets\n" +
-			"identify at its posterior median: one whose 90 % interval is narrower than --identified-width of its\n" +
-			"prior's; the others keep their base values; intervals in its comments),\n" +
-			"report.md, figures (marginals, pairs, tolerance) and manifest.json. Identical for any --workers;\n" +
+			"tolerance is the weighted --quantile (default: the median) of the previous distances. Writes\n" +
+			"posterior.csv (every generation's particles), generations.csv, calibrated.toml (the base scenario\n" +
+			"with each parameter the targets identify at its posterior median: one whose 90 % interval is\n" +
+			"narrower than --identified-width of its prior's; the others keep their base values; intervals in its\n" +
+			"comments), report.md, figures (marginals, pairs, tolerance) and manifest.json. Identical for any --workers;\n" +
 			"killed, the same command resumes from the last finished generation.\n\n" +
 			"Example:\n   rinsim calibrate --particles 200 --generations 4 --out out/calibrate",
 		Flags: []cli.Flag{scenarioFlag, setFlag,
@@ -62,6 +62,7 @@ func calibrateCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringSliceFlag{Name: "params", Usage: "calibrate parameter `key=lo:hi` with a uniform prior (repeatable; default: sim.DefaultCalibrationKeys)"},
 			&cli.IntFlag{Name: "particles", Value: 1000, Usage: "particles `N` per generation"},
 			&cli.IntFlag{Name: "generations", Value: 8, Usage: "generations `G`, the prior sample included"},
+			&cli.Float64Flag{Name: "quantile", Value: 0.5, Usage: "each generation's tolerance is the weighted quantile `Q` of the previous generation's distances (0 < Q < 1; smaller: faster to a narrow posterior, more proposals per generation)"},
 			&cli.Float64Flag{Name: "identified-width", Value: sim.IdentifiedWidth, Usage: "calibrated.toml sets a parameter to its posterior median when its 90 % interval is narrower than `W` of its prior's, and keeps its base value otherwise (0: keep every base value; 1.2: every parameter at its median)"},
 			repsFlag(4), seedFlag, workersFlag,
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default out/calibrate-<scenario>-<seed>)"}, forceFlag, quietFlag},
@@ -82,6 +83,7 @@ type calibration struct {
 	// interval is narrower than this share of its prior's is set to its
 	// median in calibrated.toml.
 	identified float64
+	quantile   float64 // --quantile: of the previous distances, the next tolerance
 }
 
 func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
@@ -100,6 +102,10 @@ func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
 	particles, gens, reps, seed := c.Int("particles"), c.Int("generations"), c.Int("reps"), c.Uint64("seed")
 	if err := checkCalibrationSize(particles, gens, reps, c.Int("workers")); err != nil {
 		return err
+	}
+	quantile := c.Float64("quantile")
+	if !(quantile > 0 && quantile < 1) { // NaN too
+		return fmt.Errorf("--quantile %v: want a number between 0 and 1 (exclusive)", quantile)
 	}
 	identified := c.Float64("identified-width")
 	if !(identified >= 0 && identified <= maxIdentifiedWidth) { // NaN too
@@ -150,9 +156,9 @@ func calibrateAction(c *cli.Context, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "resuming after generation %d from %s\n", len(resume)-1, ck.dir)
 		}
 	}
-	res := &calibration{cal: cal, source: source, targets: targets, reps: reps, seed: seed, identified: identified}
+	res := &calibration{cal: cal, source: source, targets: targets, reps: reps, seed: seed, identified: identified, quantile: quantile}
 	res.gens, err = sim.ABCSMC(c.Context, cal.Prior(), cal.Distance, sim.ABCSettings{
-		Particles: particles, Generations: gens, Seed: seed, Workers: workersOrCPUs(c.Int("workers")),
+		Particles: particles, Generations: gens, Seed: seed, Workers: workersOrCPUs(c.Int("workers")), Quantile: quantile,
 		Resume: resume, Done: ck.save,
 		Progress: func(g, accepted, n int) { bar.Update(g*n+accepted, gens*n) },
 	})

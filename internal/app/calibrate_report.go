@@ -284,7 +284,7 @@ func writeCalibrationReport(w io.Writer, r *calibration, m *report.Manifest) err
 	}
 	b.WriteString("## Method\n\n")
 	b.WriteString("Approximate Bayesian computation by sequential Monte Carlo (Toni et al. 2009; Beaumont et al. 2009), as used for individual-based models by van der Vaart et al. (2015). ")
-	fmt.Fprintf(&b, "Each parameter has a uniform prior. Generation 0 draws %d particles from the prior; generation t keeps %d proposals whose distance is at most the tolerance, the weighted median of generation t-1's distances. ", len(g.Theta), len(g.Theta))
+	fmt.Fprintf(&b, "Each parameter has a uniform prior. Generation 0 draws %d particles from the prior; generation t keeps %d proposals whose distance is at most the tolerance, the weighted %s of generation t-1's distances. ", len(g.Theta), len(g.Theta), quantileName(r.quantile))
 	b.WriteString("A proposal picks a particle of generation t-1 by weight and perturbs it with a multivariate normal kernel whose covariance is twice the particles' weighted covariance; a perturbation outside the prior is drawn again. ")
 	b.WriteString("Its weight is the prior density over the kernel mixture, sum_j w_j K(theta | theta_j). ")
 	fmt.Fprintf(&b, "A proposal runs the design points the patterns need (%s) with %d replications each, on common random numbers across the points; ", pointLabels(r.cal.Points()), r.reps)
@@ -415,7 +415,7 @@ func toleranceFigure(r *calibration) plots.Figure {
 	if len(x) == 0 { // the prior sample only: its median distance
 		x, y = []float64{0}, []float64{stat.Quantile(0.5, stat.Empirical, sortedCopy(r.gens[0].Distances), nil)}
 	}
-	return plots.Figure{Name: "tolerance", Title: "ABC tolerance by generation", Note: "weighted median of the previous generation's distances",
+	return plots.Figure{Name: "tolerance", Title: "ABC tolerance by generation", Note: "weighted " + quantileName(r.quantile) + " of the previous generation's distances",
 		XLabel: "generation", YLabel: "tolerance (RMS deviation from the bands)", Kind: plots.Points,
 		Series: []plots.Series{{Name: "tolerance", X: x, Y: y}}}
 }
@@ -424,4 +424,13 @@ func sortedCopy(xs []float64) []float64 {
 	out := append([]float64(nil), xs...)
 	sort.Float64s(out)
 	return out
+}
+
+// quantileName names the tolerance quantile: "median" for 0.5 (the
+// default), else "0.3-quantile".
+func quantileName(q float64) string {
+	if q == 0.5 || q == 0 {
+		return "median"
+	}
+	return report.Num(q) + "-quantile"
 }

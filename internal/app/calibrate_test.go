@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,9 @@ func TestCalibrateRefusesBadInput(t *testing.T) {
 		{"unknown key", []string{"--params", "firm.stepp_rate=0:1"}, "firm.stepp_rate"},
 		{"range outside allowed", []string{"--params", "firm.info_uptake=0:2"}, "firm.info_uptake"},
 		{"no range", []string{"--params", "firm.info_uptake=0.3:0.3"}, "a prior needs a range"},
+		{"quantile 0", []string{"--quantile", "0"}, "--quantile 0: want a number between 0 and 1"},
+		{"quantile 1", []string{"--quantile", "1"}, "--quantile 1: want a number between 0 and 1"},
+		{"quantile NaN", []string{"--quantile", "NaN"}, "--quantile NaN"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -323,5 +327,40 @@ func TestCalibrateRefusesBadIdentifiedWidth(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(stderr, "--identified-width") {
 			t.Errorf("--identified-width %s: exit %d, stderr %q; want 2 naming the flag", w, code, stderr)
 		}
+	}
+}
+
+// --quantile sets the tolerance: generation 1's tolerance at the 0.25
+// quantile of generation 0's distances (the same prior sample) is below the
+// median's, and report.md names the quantile.
+func TestCalibrateQuantile(t *testing.T) {
+	dir := t.TempDir()
+	// A band few prior draws reach, so that distances differ.
+	targets := filepath.Join(dir, "targets.toml")
+	hard := strings.Replace(strings.Replace(calibTargets, "target_low = 0.35", "target_low = 0.9", 1), "target_high = 0.6", "target_high = 0.95", 1)
+	if err := os.WriteFile(targets, []byte(hard), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tol1 := func(out string, extra ...string) float64 {
+		t.Helper()
+		args := append([]string{"calibrate", "--scenario", "testdata/small.toml", "--targets", targets,
+			"--params", "firm.step_rate=0.05:0.5", "--params", "firm.contact_scale=0.5:4",
+			"--particles", "12", "--generations", "2", "--reps", "1", "--seed", "5", "--quiet", "--out", out}, extra...)
+		if _, stderr, code := execute(t, context.Background(), args...); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		lines := strings.Split(string(read(t, filepath.Join(out, "generations.csv"))), "\n")
+		x, err := strconv.ParseFloat(strings.Split(lines[2], ",")[1], 64)
+		if err != nil {
+			t.Fatalf("generations.csv line 3 %q: %v", lines[2], err)
+		}
+		return x
+	}
+	median, low := tol1(filepath.Join(dir, "median")), tol1(filepath.Join(dir, "q25"), "--quantile", "0.25")
+	if !(low < median) {
+		t.Errorf("generation 1 tolerance %v at --quantile 0.25, %v at the median; want it lower", low, median)
+	}
+	if md := string(read(t, filepath.Join(dir, "q25", "report.md"))); !strings.Contains(md, "the weighted 0.25-quantile of generation t-1's distances") {
+		t.Error("report.md does not name the 0.25 quantile")
 	}
 }
