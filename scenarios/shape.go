@@ -24,14 +24,24 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	b, err := readLimited(f, MaxFileBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, CheckDepth(b, path)
+}
+
+// readLimited reads r to its end, but never more than limit+1 bytes of it:
+// a longer input is refused, whatever it is (/dev/zero never ends).
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > MaxFileBytes {
-		return nil, fmt.Errorf("%s: larger than %d MiB, the limit for a TOML file", path, MaxFileBytes>>20)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("larger than %d bytes (%d MiB), the limit for a TOML file", limit, limit>>20)
 	}
-	return b, CheckDepth(b, path)
+	return b, nil
 }
 
 // CheckDepth refuses TOML nested more than MaxDepth levels: arrays and
