@@ -125,25 +125,69 @@ func (w *World) shuffleTakers(ns *NetworkState) {
 // network's focus, or the members' own targets once a survey has mapped them
 // (T5.1).
 func (w *World) chooseMarket(ns *NetworkState, c Channel) int {
-	wts := ns.weights
+	mw := w.marketWeights(ns, c)
+	wts, total := mw.w, mw.total
+	if total <= 0 {
+		return int(ns.rng.IntN(len(wts)))
+	}
+	return pick(wts, total, ns.rng.Float64())
+}
+
+// Kinds of event market weights: a network's events draw their markets from
+// one of three weightings (chooseMarket).
+const (
+	weighFocus     = iota // the focus, mixed with the surveyed priorities
+	weighMentoring        // the same, times psychic distance
+	weighPartners         // partner clusters, tilted
+	numWeightings
+)
+
+// eventWeights are a network's market weights of one kind for its events,
+// with their sum; kept while the focus and the priorities stay as they are.
+type eventWeights struct {
+	w     []float64
+	total float64
+	fresh bool
+}
+
+// marketWeights returns the weights channel c's events draw markets from,
+// computing them only when the focus (each quarter, fund) or the priorities
+// (a survey) have changed since they were last needed.
+func (w *World) marketWeights(ns *NetworkState, c Channel) *eventWeights {
+	kind := weighFocus
 	switch c {
 	case CrossRIN:
+		kind = weighPartners
+	case Mentoring:
+		kind = weighMentoring
+	}
+	mw := &ns.weights[kind]
+	if mw.fresh {
+		return mw
+	}
+	wts := mw.w
+	switch kind {
+	case weighPartners:
 		for m := range wts {
 			wts[m] = ns.Partners[m] * ns.tilt[m]
 		}
 	default:
 		mixFocus(wts, ns.Focus, ns.Priority, ns.Surveyed, w.S.Public.SurveyTargeting)
-		if c == Mentoring {
+		if kind == weighMentoring {
 			for m := range wts {
 				wts[m] *= w.distance[m]
 			}
 		}
 	}
-	total := sum(wts)
-	if total <= 0 {
-		return int(ns.rng.IntN(len(wts)))
+	mw.total, mw.fresh = sum(wts), true
+	return mw
+}
+
+// staleWeights marks a network's event market weights for recomputation.
+func (ns *NetworkState) staleWeights() {
+	for k := range ns.weights {
+		ns.weights[k].fresh = false
 	}
-	return pick(wts, total, ns.rng.Float64())
 }
 
 // mixFocus blends the network's focus with the surveyed priorities, each
@@ -370,6 +414,7 @@ func (w *World) surveyEvent(wk *worker, ns *NetworkState) {
 	}
 	if answered > 0 {
 		ns.Surveyed = true
+		ns.staleWeights() // the priorities changed
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -340,6 +341,11 @@ func checkProperties(w *World, before snapshot, rows []StepStats) (string, strin
 			}
 		}
 	}
+	for k := range w.Networks {
+		if inv, detail := checkWeights(w, &w.Networks[k]); inv != "" {
+			return inv, detail
+		}
+	}
 	for i := range f.N {
 		if _, _, none, _ := w.stepChances(w.workers[0], i); 1-none > w.stepBound(i) {
 			return "step chance <= stepBound", fmt.Sprintf("firm %d: chance of a step %v, bound %v", i, 1-none, w.stepBound(i))
@@ -460,4 +466,22 @@ func shrink(base *scenarios.Scenario, kvs []string, seed uint64, v *violation) (
 			return kvs, v
 		}
 	}
+}
+
+// checkWeights: a network's event market weights still marked fresh equal
+// the weights computed afresh from its focus and priorities now.
+func checkWeights(w *World, ns *NetworkState) (string, string) {
+	for c, kind := range map[Channel]int{Info: weighFocus, Mentoring: weighMentoring, CrossRIN: weighPartners} {
+		mw := ns.weights[kind]
+		if !mw.fresh {
+			continue
+		}
+		kept := append([]float64(nil), mw.w...)
+		ns.weights[kind].fresh = false
+		now := w.marketWeights(ns, c)
+		if !slices.Equal(kept, now.w) || mw.total != now.total {
+			return "fresh event weights", fmt.Sprintf("network %d, %v: kept %v (sum %v), now %v (sum %v)", ns.Index, c, kept, mw.total, now.w, now.total)
+		}
+	}
+	return "", ""
 }

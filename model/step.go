@@ -84,6 +84,7 @@ func (w *World) fund(t int) {
 		}
 		ns.Intensity = Intensity(ns.FTE, used, fp.MaxIntensity)
 		w.setFocus(ns, year)
+		ns.staleWeights()
 	}
 	clear(w.MarketAcc)
 }

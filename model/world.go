@@ -125,12 +125,12 @@ type NetworkState struct {
 	maxPart  float64   // highest participation chance among members this quarter
 	row      int       // index of the members' row in a step's statistics; comparison row+1
 	eligible [NumChannels]bool
-	channels []Channel // the channels it pursues, in order of preference
-	order    []int32   // members taking part this quarter, shuffled
-	cursor   int       // where the next event starts inviting in order
-	weights  []float64
-	items    []int8  // markets of this quarter's items of information
-	perm     []int32 // scratch for choosing the items a member acts on
+	channels []Channel                   // the channels it pursues, in order of preference
+	order    []int32                     // members taking part this quarter, shuffled
+	cursor   int                         // where the next event starts inviting in order
+	weights  [numWeightings]eventWeights // event market weights, by kind (marketWeights)
+	items    []int8                      // markets of this quarter's items of information
+	perm     []int32                     // scratch for choosing the items a member acts on
 }
 
 // World is the whole simulated system.
@@ -341,11 +341,14 @@ func (w *World) initNetwork(k, first int) int {
 	*ns = NetworkState{Index: k, ID: p.ID, P: p,
 		FoundedStep: int(scenarios.NewQuarter(p.Founded, 1) - w.S.Start),
 		Partners:    make([]float64, M), Focus: make([]float64, M), Priority: make([]float64, M), tilt: make([]float64, M),
-		Served: make([]bool, M), weights: make([]float64, M),
-		items: make([]int8, 0, 32), perm: make([]int32, 0, 32),
+		Served: make([]bool, M),
+		items:  make([]int8, 0, 32), perm: make([]int32, 0, 32),
 	}
 	for m, mk := range w.S.Markets {
 		ns.Partners[m] = p.Partners[mk.ID]
+	}
+	for k := range ns.weights {
+		ns.weights[k].w = make([]float64, M)
 	}
 	ns.FoundedStep = max(ns.FoundedStep, 0)
 	ns.eligible = w.eligibility(p)
