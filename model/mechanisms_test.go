@@ -346,27 +346,15 @@ func TestBinomial(t *testing.T) {
 			src := &rng.Counter{}
 			rng.Reseed(src, 7, 0, uint64(tc.n), 0)
 			counts := make([]float64, tc.n+1)
+			want := make([]float64, tc.n+1)
 			for range draws {
 				counts[binomial(tc.n, tc.p, src)]++
 			}
-			// Pearson's chi-square over cells with an expected count of at
-			// least 5; the critical value is generous (p about 1e-4 for
-			// the degrees of freedom here), so a wrong law fails and a
-			// right one does not flake.
-			chi2, cells := 0.0, 0
-			for k, got := range counts {
-				want := draws * distuv.Binomial{N: float64(tc.n), P: tc.p}.Prob(float64(k))
-				if want < 5 {
-					if got > 5+want*10 {
-						t.Errorf("count %d drawn %v times, expected %v", k, got, want)
-					}
-					continue
-				}
-				chi2 += (got - want) * (got - want) / want
-				cells++
+			for k := range want {
+				want[k] = draws * distuv.Binomial{N: float64(tc.n), P: tc.p}.Prob(float64(k))
 			}
-			if limit := float64(cells) + 5*math.Sqrt(2*float64(cells)) + 10; chi2 > limit {
-				t.Errorf("chi-square %.1f over %d cells, above %.1f", chi2, cells, limit)
+			if msg := fits(counts, want); msg != "" {
+				t.Error(msg)
 			}
 		})
 	}
@@ -402,29 +390,43 @@ func TestOwnEventsDraw(t *testing.T) {
 			if tc.wrong {
 				law[1] *= 1.1
 			}
-			chi2, cells := 0.0, 0
-			for set, got := range counts {
-				want := float64(draws)
+			want := make([]float64, len(counts))
+			for set := range want {
+				want[set] = float64(draws)
 				for k, pk := range law {
 					if set&(1<<k) != 0 {
-						want *= pk
+						want[set] *= pk
 					} else {
-						want *= 1 - pk
+						want[set] *= 1 - pk
 					}
 				}
-				if want < 5 {
-					if got > 5+want*10 {
-						t.Errorf("pattern %05b drawn %v times, expected %v", set, got, want)
-					}
-					continue
-				}
-				chi2 += (got - want) * (got - want) / want
-				cells++
 			}
-			limit := float64(cells) + 5*math.Sqrt(2*float64(cells)) + 10
-			if fails := chi2 > limit; fails != tc.wrong {
-				t.Errorf("chi-square %.1f over %d cells, limit %.1f: rejected %v, want %v", chi2, cells, limit, fails, tc.wrong)
+			if msg := fits(counts[:], want); (msg != "") != tc.wrong {
+				t.Errorf("rejected %v, want %v: %s", msg != "", tc.wrong, msg)
 			}
 		})
 	}
+}
+
+// fits compares counts with expected counts by Pearson's chi-square over the
+// cells expected at least 5 times (a rarer cell fails only if drawn far too
+// often); the critical value is generous (p about 1e-4 for the degrees of
+// freedom here), so a wrong law fails and a right one does not flake. It
+// returns "" when the counts fit, else why not.
+func fits(counts, want []float64) string {
+	chi2, cells := 0.0, 0
+	for k, got := range counts {
+		if want[k] < 5 {
+			if got > 5+want[k]*10 {
+				return fmt.Sprintf("cell %d drawn %v times, expected %v", k, got, want[k])
+			}
+			continue
+		}
+		chi2 += (got - want[k]) * (got - want[k]) / want[k]
+		cells++
+	}
+	if limit := float64(cells) + 5*math.Sqrt(2*float64(cells)) + 10; chi2 > limit {
+		return fmt.Sprintf("chi-square %.1f over %d cells, above %.1f", chi2, cells, limit)
+	}
+	return ""
 }

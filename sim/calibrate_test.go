@@ -134,14 +134,22 @@ func BenchmarkCalibrationProposal(b *testing.B) {
 		p, _ := c.Base.Param(f.Key)
 		theta[k] = p.Value()
 	}
+	benchDistances(b, c, [][]float64{theta})
+}
+
+// benchDistances evaluates the proposals thetas each loop and reports model
+// runs per second and CPU milliseconds per model run.
+func benchDistances(b *testing.B, c *Calibration, thetas [][]float64) {
 	runs := 0
 	cpu := cpuTime()
 	for b.Loop() {
-		_, n, err := c.Distance(context.Background(), theta, 1, math.Inf(1))
-		if err != nil {
-			b.Fatal(err)
+		for _, theta := range thetas {
+			_, n, err := c.Distance(context.Background(), theta, 1, math.Inf(1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			runs += n
 		}
-		runs += n
 	}
 	b.ReportMetric(float64(runs)/b.Elapsed().Seconds(), "runs/s")
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(runs), "cpu-ms/run")
@@ -164,17 +172,5 @@ func BenchmarkCalibrationPriorDraws(b *testing.B) {
 			thetas[i][k] = prior.Lo[k] + r.Float64()*(prior.Hi[k]-prior.Lo[k])
 		}
 	}
-	runs := 0
-	cpu := cpuTime()
-	for b.Loop() {
-		for _, theta := range thetas {
-			_, n, err := c.Distance(context.Background(), theta, 1, math.Inf(1))
-			if err != nil {
-				b.Fatal(err)
-			}
-			runs += n
-		}
-	}
-	b.ReportMetric(float64(runs)/b.Elapsed().Seconds(), "runs/s")
-	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(runs), "cpu-ms/run")
+	benchDistances(b, c, thetas)
 }
