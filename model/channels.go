@@ -511,7 +511,9 @@ func (w *World) eventCommitProb(i, j, m int, base float64) float64 {
 // peerPhase: inter-firm cooperation (T4.2, T5.3). An ambitious member whose
 // target market no event of its network served this quarter may ask another
 // member; the peer shares a contact in that market if it has one, or invites
-// it along to the market where the peer is most committed.
+// it along to the market where the peer is most committed. A member whose
+// target was served asks with peer.seek_when_served times the chance (0 in
+// the calibration: help substitutes for the channels).
 func (w *World) peerPhase(wk *worker, ns *NetworkState) {
 	if ns.Joined < 2 {
 		return
@@ -521,7 +523,19 @@ func (w *World) peerPhase(wk *worker, ns *NetworkState) {
 	for _, i32 := range ns.Members[:ns.Joined] {
 		i := int(i32)
 		t := int(f.Target[i])
-		if !f.Ambitious[i] || t < 0 || ns.Served[t] || ns.rng.Float64() >= pr.SeekProb {
+		if !f.Ambitious[i] || t < 0 {
+			continue
+		}
+		seek := pr.SeekProb
+		if ns.Served[t] {
+			// At 0 a served member draws nothing, as before the parameter
+			// existed, so the calibrated runs keep their random streams.
+			if pr.SeekWhenServed == 0 {
+				continue
+			}
+			seek *= pr.SeekWhenServed
+		}
+		if ns.rng.Float64() >= seek {
 			continue
 		}
 		j := int(ns.Members[ns.rng.IntN(ns.Joined)])

@@ -430,3 +430,44 @@ func fits(counts, want []float64) string {
 	}
 	return ""
 }
+
+// Help among members substitutes for the network's events (T5.3): with
+// peer.seek_when_served at 0 a member whose target an event served this
+// quarter never asks a peer; at 1 it asks as an unserved member would.
+// Every member is ambitious with target 0 and every peer has a contact
+// there, so each ask that draws another member is a share.
+func TestPeerHelpAndServedTargets(t *testing.T) {
+	tests := []struct {
+		name        string
+		whenServed  float64
+		served      bool
+		wantSharing bool
+	}{
+		{"served target, help substitutes", 0, true, false},
+		{"unserved target, help substitutes", 0, false, true},
+		{"served target, help ignores channels", 1, true, true},
+		{"unserved target, help ignores channels", 1, false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := thesis(t)
+			s.Peer.SeekProb, s.Peer.ShareProb, s.Peer.SeekWhenServed = 1, 1, tc.whenServed
+			w, ns := steppedWorld(t, s)
+			f := &w.Firms
+			if ns.Joined < 3 {
+				t.Fatalf("%d joined members; the test needs a few", ns.Joined)
+			}
+			for _, i := range ns.Members[:ns.Joined] {
+				f.Ambitious[i], f.Target[i] = true, 0
+				f.Contacts[int(i)*f.M] = 1
+			}
+			clear(ns.Served)
+			ns.Served[0] = tc.served
+			before := ns.PeerShares
+			w.peerPhase(w.netWorkers[0], ns)
+			if got := ns.PeerShares > before; got != tc.wantSharing {
+				t.Errorf("peer shares %d -> %d among %d members; want sharing %v", before, ns.PeerShares, ns.Joined, tc.wantSharing)
+			}
+		})
+	}
+}

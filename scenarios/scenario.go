@@ -153,6 +153,10 @@ type PeerRules struct {
 	SeekProb  float64 `toml:"seek_prob" unit:"1/quarter" min:"0" max:"1" doc:"probability per quarter that an ambitious member whose target market no network event served asks another member for help (T5.3: members self-organise where the secretariat does not); value assumed"`
 	ShareProb float64 `toml:"share_prob" unit:"probability" min:"0" max:"1" doc:"probability that the asked member shares a contact or an invitation (T4.2: 'These companies have nothing against sharing their international contact'); value assumed"`
 	Learning  float64 `toml:"learning" unit:"fraction" min:"0" max:"1" doc:"general knowledge gained from a peer's advice (T5.4, D5: 'we learn how successful exporters did it'); value assumed"`
+	// SeekWhenServed is 0 in the calibration, and 0 when a file leaves it
+	// out, so that help among members substitutes for the network's events
+	// as T5.3 has it; claim 6's negative control sets it to 1.
+	SeekWhenServed float64 `toml:"seek_when_served" unit:"fraction" min:"0" max:"1" doc:"chance that an ambitious member whose target market a network event served this quarter asks a peer all the same, as a share of seek_prob: 0 = never, help substitutes for the network's channels (T5.3: 'the less international activities and services RINs offers to SMEs, the more firms would get involved in supporting each other'); 1 = as often as when unserved, help ignores the channels"`
 }
 
 // Market is a foreign market with its psychic distance to Norway and its

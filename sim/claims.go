@@ -66,7 +66,7 @@ var claimWorlds = []struct{ name, doc string }{
 	{"inert", "every channel without effect: no contacts, information, learning, co-funding or event-triggered commitment (events still run and members attend)"},
 	{"no-contacts", "channels give no contacts and trigger no commitment steps"},
 	{"no-info-learning-cofunding", "channels give no information, learning or co-funding"},
-	{"no-peer-help", "members never ask each other for help (peer.seek_prob = 0)"},
+	{"peer-help-ignores-channels", "members ask each other for help whether or not a network event served their target market (peer.seek_when_served = 1)"},
 	{"no-distance-effect", "every market at the same psychic distance, the mean of the scenario's"},
 }
 
@@ -75,8 +75,6 @@ func worldSet(base *scenarios.Scenario, world string) []string {
 	switch world {
 	case "":
 		return nil
-	case "no-peer-help":
-		return []string{"peer.seek_prob=0"}
 	case "no-distance-effect":
 		mean := 0.0
 		for _, m := range base.Markets {
@@ -115,7 +113,7 @@ var claimRuns = []struct {
 	{"inert", []string{"baseline", "funding-x0.5", "funding-x1.5", "no-network-funding", "cwn-keeps-arena"}},
 	{"no-contacts", []string{"baseline", "no-network-funding"}},
 	{"no-info-learning-cofunding", []string{"baseline", "no-network-funding"}},
-	{"no-peer-help", []string{"funding-x0.5", "funding-x1.5"}},
+	{"peer-help-ignores-channels", []string{"funding-x0.5", "funding-x1.5"}},
 	{"no-distance-effect", []string{"baseline"}},
 }
 
@@ -376,7 +374,7 @@ func (cr ClaimRuns) Claims() []Claim {
 			ControlEffect: route("no-info-learning-cofunding", "inert")},
 		{ID: 6, Text: "Fewer channels, more help among members", Section: "5.3",
 			Measure: "peer shares per member, funding x0.5 minus x1.5 (paired) > 0",
-			Effect:  peers(""), Control: "no-peer-help", ControlEffect: peers("no-peer-help")},
+			Effect:  peers(""), Control: "peer-help-ignores-channels", ControlEffect: peers("peer-help-ignores-channels")},
 		{ID: 7, Text: "Uppsala path: first entries go to psychically close markets", Section: "2.1; 5.1",
 			Measure: "psychic distance of members' later entries minus first entries > 0",
 			Effect:  uppsala(""), Control: "no-distance-effect", ControlEffect: uppsala("no-distance-effect")},

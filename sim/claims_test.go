@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"math"
 	"testing"
 )
@@ -60,5 +61,43 @@ func TestInventedParams(t *testing.T) {
 		if f.Lo > v || f.Hi < v || f.Lo < p.Min || f.Hi > p.Max || f.Hi-f.Lo > 0.4*math.Abs(v)+1e-9 {
 			t.Errorf("%s = %v: range [%v, %v] is not +-20 %% within [%v, %v]", f.Key, v, f.Lo, f.Hi, p.Min, p.Max)
 		}
+	}
+}
+
+// Claim 6's negative control must switch off the substitution the thesis
+// credits (T5.3), not help among members as such: a control without any
+// peer help is 0 by construction and cannot fail (the review of claim 6).
+// So in the control members still share, and they share more than in the
+// calibrated model, because those whose target an event served now ask too.
+func TestClaim6ControlKeepsPeerHelp(t *testing.T) {
+	const reps = 3 // enough: every replication is checked on its own
+	cr, err := RunClaims(context.Background(), thesisScenario(t), reps, 1, &ExecOptions{Workers: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c6 Claim
+	for _, c := range cr.Claims() {
+		if c.ID == 6 {
+			c6 = c
+		}
+	}
+	const control = "peer-help-ignores-channels"
+	if c6.Control != control {
+		t.Fatalf("claim 6's control is %q, want %q", c6.Control, control)
+	}
+	for _, lever := range []string{"funding-x0.5", "funding-x1.5"} {
+		ctl, cal := cr[runLabel(control, lever)], cr[lever]
+		if len(ctl) != reps || len(cal) != reps {
+			t.Fatalf("%s: %d control and %d calibrated replications, want %d", lever, len(ctl), len(cal), reps)
+		}
+		for r := range reps {
+			if ctl[r].PeerPerMember <= cal[r].PeerPerMember {
+				t.Errorf("%s, replication %d: peer shares per member %.3f in the control, %.3f calibrated; want more in the control",
+					lever, r, ctl[r].PeerPerMember, cal[r].PeerPerMember)
+			}
+		}
+	}
+	if e := c6.ControlEffect; e.Low == 0 && e.High == 0 {
+		t.Errorf("claim 6's control effect is %+v: trivially 0 again", e)
 	}
 }

@@ -30,11 +30,13 @@ var (
 	}
 )
 
-// Knockout is a named set of parameters that are set to 0.
+// Knockout is a named set of parameters that are set to one value, 0
+// unless Value says otherwise.
 type Knockout struct {
-	Name string
-	Doc  string
-	Keys []string // may contain "channel.*.<field>"
+	Name  string
+	Doc   string
+	Keys  []string // may contain "channel.*.<field>"
+	Value string   // "" means 0
 }
 
 // Knockouts lists the named knockouts.
@@ -45,31 +47,48 @@ var Knockouts = []Knockout{
 	{Name: "no-info-learning-cofunding", Doc: "channels give no information, learning or co-funding", Keys: infoRoute},
 }
 
+// PeerKnockouts switch off a part of the help among members. They are not
+// routes of the RIN effect, so the route pattern of `rinsim validate` does
+// not run them; the claims use them as negative controls.
+var PeerKnockouts = []Knockout{
+	// Claim 6's control: T5.3 credits the help among members to the
+	// network's missing activities, which the model expresses only through
+	// peer.seek_when_served = 0 (members whose target an event served do not
+	// ask). At 1 they ask regardless; help itself stays on.
+	{Name: "peer-help-ignores-channels", Doc: "members ask each other for help whether or not a network event served their target market (peer.seek_when_served = 1)",
+		Keys: []string{"peer.seek_when_served"}, Value: "1"},
+}
+
 // Set returns the knockout as --set overrides, every "channel.*" key
 // expanded to the seven channels in channel order.
 func (k Knockout) Set() []string {
+	v := k.Value
+	if v == "" {
+		v = "0"
+	}
 	var out []string
 	for _, key := range k.Keys {
 		field, ok := strings.CutPrefix(key, "channel.*.")
 		if !ok {
-			out = append(out, key+"=0")
+			out = append(out, key+"="+v)
 			continue
 		}
 		for _, c := range model.ChannelNames() {
-			out = append(out, "channel."+c+"."+field+"=0")
+			out = append(out, "channel."+c+"."+field+"="+v)
 		}
 	}
 	return out
 }
 
-// KnockoutSet returns the overrides of the knockout called name.
+// KnockoutSet returns the overrides of the knockout called name, a route
+// knockout or a peer knockout.
 func KnockoutSet(name string) ([]string, error) {
-	names := make([]string, len(Knockouts))
-	for i, k := range Knockouts {
+	var names []string
+	for _, k := range append(append([]Knockout{}, Knockouts...), PeerKnockouts...) {
 		if k.Name == name {
 			return k.Set(), nil
 		}
-		names[i] = k.Name
+		names = append(names, k.Name)
 	}
 	return nil, fmt.Errorf("unknown knockout %q (want one of %s)", name, strings.Join(names, ", "))
 }

@@ -275,8 +275,21 @@ func TestKnockouts(t *testing.T) {
 	if !slices.Equal(union, inert) {
 		t.Errorf("inert %v is not the union of the two routes %v", inert, union)
 	}
-	if _, err := KnockoutSet("nothing"); err == nil || !strings.Contains(err.Error(), "no-contacts") {
+	if _, err := KnockoutSet("nothing"); err == nil || !strings.Contains(err.Error(), "no-contacts") ||
+		!strings.Contains(err.Error(), "peer-help-ignores-channels") {
 		t.Errorf("unknown knockout: %v", err)
+	}
+	// The peer knockout turns the substitution off and leaves help on.
+	set, err := KnockoutSet("peer-help-ignores-channels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Clone()
+	if err := c.Resolve(set, "knockout peer-help-ignores-channels"); err != nil {
+		t.Fatal(err)
+	}
+	if c.Peer.SeekWhenServed != 1 || c.Peer.SeekProb != s.Peer.SeekProb || s.Peer.SeekWhenServed != 0 {
+		t.Errorf("peer-help-ignores-channels: peer rules %+v, calibrated %+v; want seek_when_served 0 -> 1 and the rest kept", c.Peer, s.Peer)
 	}
 }
 
