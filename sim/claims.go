@@ -332,14 +332,17 @@ func (cr ClaimRuns) Claims() []Claim {
 	inexperienced := func(w string) Interval {
 		return PairedDiff(get(runLabel(w, "no-network-funding"), gap), get(runLabel(w, "baseline"), gap), 0.95)
 	}
-	// routeEffect is the funding effect (x1 minus x0) per replication in world w.
-	routeEffect := func(w string) []float64 {
-		return diffs(get(runLabel(w, "no-network-funding"), entriesPerMember), get(runLabel(w, "baseline"), entriesPerMember))
-	}
+	// route is routeContrast per replication, contactWorld standing for
+	// channel contacts off and infoWorld for information, learning and
+	// co-funding off (the baseline is funding x1, no-network-funding x0).
 	route := func(infoWorld, contactWorld string) Interval {
-		// effect left with contacts off minus effect left with information,
-		// learning and co-funding off
-		return MeanCI(diffs(routeEffect(infoWorld), routeEffect(contactWorld)), 0.95)
+		c0, c1 := get(runLabel(contactWorld, "no-network-funding"), entriesPerMember), get(runLabel(contactWorld, "baseline"), entriesPerMember)
+		i0, i1 := get(runLabel(infoWorld, "no-network-funding"), entriesPerMember), get(runLabel(infoWorld, "baseline"), entriesPerMember)
+		out := make([]float64, len(c0))
+		for r := range out {
+			out[r] = routeContrast(c0[r], c1[r], i0[r], i1[r])
+		}
+		return MeanCI(out, 0.95)
 	}
 	peers := func(w string) Interval {
 		return PairedDiff(get(runLabel(w, "funding-x1.5"), peerPerMember), get(runLabel(w, "funding-x0.5"), peerPerMember), 0.95)
@@ -397,15 +400,6 @@ func (cr ClaimRuns) Claims() []Claim {
 		claims[k].Verdict = claims[k].verdict()
 	}
 	return claims
-}
-
-// diffs returns b - a element by element.
-func diffs(a, b []float64) []float64 {
-	out := make([]float64, len(a))
-	for i := range a {
-		out[i] = b[i] - a[i]
-	}
-	return out
 }
 
 // ClaimControls documents the negative controls by name.

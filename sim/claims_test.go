@@ -101,3 +101,31 @@ func TestClaim6ControlKeepsPeerHelp(t *testing.T) {
 		t.Errorf("claim 6's control effect is %+v: trivially 0 again", e)
 	}
 }
+
+// Claim 5 and the pattern route_information_over_contacts are one statistic
+// (routeContrast) on the same replications, so they agree to the last bit.
+func TestClaim5IsTheRoutePattern(t *testing.T) {
+	const reps, seed = 3, 1
+	s := thesisScenario(t)
+	var route []Pattern
+	for _, p := range DefaultPatterns() {
+		if p.ID == "route_information_over_contacts" {
+			route = append(route, p)
+		}
+	}
+	if len(route) != 1 {
+		t.Fatalf("%d patterns route_information_over_contacts, want 1", len(route))
+	}
+	v, err := Validate(context.Background(), s, route, reps, seed, &ExecOptions{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := RunClaims(context.Background(), s, reps, seed, &ExecOptions{Workers: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim5 := cr.Claims()[4]
+	if got, want := claim5.Effect, v.Results[0].Value; claim5.ID != 5 || got != want {
+		t.Errorf("claim %d effect %+v, pattern %+v; want the same", claim5.ID, got, want)
+	}
+}

@@ -204,6 +204,15 @@ func rinEffect(at func(string) Tally, k string, y func(Tally) float64) float64 {
 	return y(at(p(1))) - y(at(p(0)))
 }
 
+// routeContrast is the statistic of claim 5 and of the pattern
+// route_information_over_contacts: the RIN effect on entries per member
+// (funding.scale 1 minus 0) left with channel contacts off, minus the effect
+// left with information, learning and co-funding off. Each argument is
+// entries per member at one point of one replication.
+func routeContrast(contactsOff0, contactsOff1, infoOff0, infoOff1 float64) float64 {
+	return (contactsOff1 - contactsOff0) - (infoOff1 - infoOff0)
+}
+
 // statistics are the statistics patterns may name. Each is computed per
 // replication; differences between points are paired by replication
 // (common random numbers).
@@ -227,7 +236,9 @@ var statistics = map[string]Statistic{
 		Points: []string{KnockoutPoint("no-contacts", 0), KnockoutPoint("no-contacts", 1),
 			KnockoutPoint("no-info-learning-cofunding", 0), KnockoutPoint("no-info-learning-cofunding", 1)},
 		Value: func(at func(string) Tally) float64 {
-			return rinEffect(at, "no-contacts", tallyEntries) - rinEffect(at, "no-info-learning-cofunding", tallyEntries)
+			y := func(k string, x float64) float64 { return tallyEntries(at(KnockoutPoint(k, x))) }
+			return routeContrast(y("no-contacts", 0), y("no-contacts", 1),
+				y("no-info-learning-cofunding", 0), y("no-info-learning-cofunding", 1))
 		}},
 	"rin_effect_no_prior_minus_prior": {
 		Doc:    "RIN effect on entries per member (funding.scale 1 minus 0) for members without prior markets minus members with them",
