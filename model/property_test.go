@@ -19,9 +19,13 @@ import (
 // command line that reproduces it.
 
 const (
-	propScenarios = 40 // random scenarios
-	propSeeds     = 2  // model seeds per scenario
-	propMaxFirms  = 200
+	propScenarios = 40 // random scenarios (propShortScenarios under -short; CI runs all)
+	// propShortScenarios keeps go test -short fast: the per-step checks of
+	// every firm's step bound and every network's cached weights made the
+	// full 40 cost about 30 s of the model package's 44.
+	propShortScenarios = 10
+	propSeeds          = 2 // model seeds per scenario
+	propMaxFirms       = 200
 )
 
 // TestPropertyRandomScenarios steps random valid scenarios and checks the
@@ -31,7 +35,11 @@ func TestPropertyRandomScenarios(t *testing.T) {
 	g := newScenarioGen(base)
 	reported := map[string]bool{} // one shrunk report per invariant
 	failures := map[string]int{}
-	for c := range propScenarios {
+	n := propScenarios
+	if testing.Short() {
+		n = propShortScenarios
+	}
+	for c := range n {
 		r := rand.New(rand.NewPCG(uint64(c), 0x9e3779b97f4a7c15))
 		s, err := g.draw(r)
 		if err != nil {
@@ -54,8 +62,8 @@ func TestPropertyRandomScenarios(t *testing.T) {
 				c, seed, v, len(small), len(overrides(base, s)), sv.step, sv.quarter, sv.detail, seed, setFlags(small))
 		}
 	}
-	for inv, n := range failures {
-		t.Logf("invariant %q failed in %d of %d runs", inv, n, propScenarios*propSeeds)
+	for inv, k := range failures {
+		t.Logf("invariant %q failed in %d of %d runs", inv, k, n*propSeeds)
 	}
 }
 
@@ -66,7 +74,11 @@ func TestScenarioGenIsValidAndVaried(t *testing.T) {
 	base := thesis(t)
 	g := newScenarioGen(base)
 	changed := map[string]bool{}
-	for c := range propScenarios {
+	n := propScenarios
+	if testing.Short() {
+		n = propShortScenarios
+	}
+	for c := range n {
 		r := rand.New(rand.NewPCG(uint64(c), 0x9e3779b97f4a7c15))
 		s, err := g.draw(r)
 		if err != nil {
