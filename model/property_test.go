@@ -362,6 +362,9 @@ func checkProperties(w *World, before snapshot, rows []StepStats) (string, strin
 		if _, _, none, _ := w.stepChances(w.workers[0], i); 1-none > w.stepBound(i) {
 			return "step chance <= stepBound", fmt.Sprintf("firm %d: chance of a step %v, bound %v", i, 1-none, w.stepBound(i))
 		}
+		if best, _ := w.target(i); 1-float64(f.General[i]) > float64(f.targetStop[i]) && int(f.Target[i]) != best {
+			return "kept target is the target", fmt.Sprintf("firm %d: kept %d (stop %v, c %v), computed afresh %d", i, f.Target[i], f.targetStop[i], 1-f.General[i], best)
+		}
 		if o := w.opportunity(i); math.Abs(f.Opportunity[i]-o) > 1e-9*(1+o) {
 			return "running Opportunity sum", fmt.Sprintf("firm %d: %v, computed afresh %v", i, f.Opportunity[i], o)
 		}

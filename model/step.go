@@ -148,7 +148,7 @@ func (w *World) firmQuarter(wk *worker, i, t int, r *rng.Counter) {
 	}
 	f.PartProb[i] = 0
 	if joined { // only joined members are invited, so only they need a target
-		f.Target[i] = int8(w.target(i))
+		w.updateTarget(i)
 		arch := &w.S.Archetypes[a]
 		f.PartProb[i] = float32(ParticipationProb(arch.Propensity, float64(f.Relevance[i]), f.Busy[i], fr.BusyParticipation, f.Ambitious[i], fr.NonAmbitiousParticipation))
 	}
@@ -292,25 +292,73 @@ func (w *World) outboundWeights(wk *worker, i int) []float64 {
 	return wk.scratch
 }
 
+// updateTarget sets firm i's Target to target(i), computing it only when
+// it may have changed: its entered markets changed (stepUp resets the
+// stop), or 1-General fell to the stop where another market may overtake.
+// General knowledge only grows, so most quarters keep the target.
+func (w *World) updateTarget(i int) {
+	f := &w.Firms
+	if 1-float64(f.General[i]) > float64(f.targetStop[i]) {
+		return
+	}
+	best, stop := w.target(i)
+	f.Target[i] = int8(best)
+	f.targetStop[i] = roundUp32(stop)
+}
+
 // target is the market not yet entered with the highest search weight, -1 if
 // none. It compares log weights, log A_m - distance_aversion*d_m*(1-g), which
 // order markets as OutboundWeight does without computing an exponential. It
 // visits only the markets of interest to the firm's sector that it has not
 // entered (bit sets), in market order, so ties go to the first as before.
-func (w *World) target(i int) int {
+//
+// stop is a value of c = 1-g above which the target stays the same while the
+// entered markets do: each weight is a line in c, and as c falls a market m
+// can overtake the best b only if it is more distant (D_m > D_b), at
+// c = (L_b-L_m)/(D_b-D_m). The stop lies a margin above the first crossing,
+// for rounding (recomputing early is always right).
+func (w *World) target(i int) (best int, stop float64) {
 	f := &w.Firms
 	M := f.M
 	sec := int(f.Sector[i])
 	c := 1 - float64(f.General[i])
 	best, bestW := -1, math.Inf(-1)
 	logA := w.logAttr[sec*M : (sec+1)*M]
-	for set := w.interest[sec] &^ f.Active[i]; set != 0; set &= set - 1 {
+	candidates := w.interest[sec] &^ f.Active[i]
+	for set := candidates; set != 0; set &= set - 1 {
 		m := bits.TrailingZeros32(set)
 		if v := logA[m] - c*w.daDistance[m]; v > bestW {
 			best, bestW = m, v
 		}
 	}
-	return best
+	stop = math.Inf(-1)
+	if best < 0 {
+		return best, stop // no candidate now, none later: markets are only ever entered
+	}
+	for set := candidates &^ (1 << best); set != 0; set &= set - 1 {
+		m := bits.TrailingZeros32(set)
+		dD := w.daDistance[best] - w.daDistance[m]
+		if dD >= 0 {
+			continue // m falls further behind as c falls
+		}
+		cross := (logA[best] - logA[m]) / dD
+		stop = max(stop, cross+targetMargin*(1+math.Abs(cross))+targetMargin/-dD)
+	}
+	return best, stop
+}
+
+// targetMargin is the relative slack of target's stop: the weights are
+// computed to about 1e-16 relative, so a crossing is known to about that
+// over the gap in distance.
+const targetMargin = 1e-9
+
+// roundUp32 is x as a float32 no smaller than x.
+func roundUp32(x float64) float32 {
+	y := float32(x)
+	if float64(y) < x {
+		y = math.Nextafter32(y, float32(math.Inf(1)))
+	}
+	return y
 }
 
 func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
@@ -322,7 +370,6 @@ func (w *World) addContact(wk *worker, i, m int, src Source, t int) {
 			f.Opportunity[i] += w.attr[int(f.Sector[i])*f.M+m] * (w.seen(c+1) - w.seen(c))
 		}
 	}
-	f.SrcMask[j] |= 1 << src
 	f.Known[i] |= 1 << m
 	// A relationship teaches about its market (Johanson and Vahlne 2009:
 	// knowledge is developed in relationships; T2.2).
@@ -483,7 +530,10 @@ func (w *World) stepUp(wk *worker, i, m, t int) {
 	j := i*f.M + m
 	s := f.Stage[j]
 	f.Stage[j] = s + 1
-	f.Active[i] |= 1 << m
+	if s == 0 {
+		f.Active[i] |= 1 << m
+		f.targetStop[i] = float32(math.Inf(1)) // a market entered: choose the target afresh
+	}
 	f.Stepped[i] = true
 	if int(s)+1 == len(w.stageCost)-1 { // the last stage: no further step there
 		f.Opportunity[i] = max(0, f.Opportunity[i]-w.attr[int(f.Sector[i])*f.M+m]*w.seen(int(f.Contacts[j])))

@@ -48,6 +48,7 @@ type Firms struct {
 	Spent       []float32 // spent this quarter, NOK
 	General     []float32 // general internationalisation knowledge, [0,1]
 	Target      []int8    // market the firm wants to enter next, -1 none (kept for joined members only: only they are invited)
+	targetStop  []float32 // Target stays the same while 1-General is above this (targetFor); +Inf: recompute
 	PartProb    []float32 // chance this quarter of taking up an invitation to a relevant event
 	Opportunity []float64 // sum over known markets short of the last stage of attractiveness x chance of perceiving an opportunity there (bounds the chance of a commitment step: stepBound)
 	Attended    []bool    // attended at least one event this quarter
@@ -73,7 +74,6 @@ type Firms struct {
 	Knowledge []float32 // experiential market knowledge, [0,1]
 	Stage     []uint8   // position on the establishment chain
 	Contacts  []uint16  // relationships in the market
-	SrcMask   []uint16  // bit s set: a contact came from Source s
 
 	// Market sets per firm, bit m for market m, so that the hot loops visit
 	// only the markets that matter (MaxMarkets at most).
@@ -311,7 +311,7 @@ func newFirms(n, m int) Firms {
 		Archetype: make([]uint8, n), Sector: make([]uint8, n), Ambitious: make([]bool, n),
 		Busy: make([]bool, n), Relevance: make([]float32, n), Budget: make([]float32, n),
 		Committed: make([]float32, n), Grant: make([]float32, n), CoFunded: make([]float32, n), Spent: make([]float32, n),
-		General: make([]float32, n), Target: make([]int8, n), PartProb: make([]float32, n), Opportunity: make([]float64, n),
+		General: make([]float32, n), Target: make([]int8, n), targetStop: make([]float32, n), PartProb: make([]float32, n), Opportunity: make([]float64, n),
 		Attended: make([]bool, n), Stepped: make([]bool, n), PriorEntry: make([]bool, n),
 		Entries: make([]int32, n), FirstEntry: make([]int16, n), FirstMarket: make([]int8, n),
 		Participations: make([]int32, n), BusyParticipations: make([]int32, n), BusyQuarters: make([]int32, n),
@@ -319,13 +319,14 @@ func newFirms(n, m int) Firms {
 		FundingReceived: make([]float32, n), PeerReceived: make([]int32, n), PeerGiven: make([]int32, n),
 		BySource:  make([]int32, n*int(NumSources)),
 		Knowledge: make([]float32, n*m), Stage: make([]uint8, n*m), Contacts: make([]uint16, n*m),
-		SrcMask: make([]uint16, n*m), EntryStep: make([]int16, n*m),
-		Active: make([]uint32, n), Known: make([]uint32, n),
+		EntryStep: make([]int16, n*m),
+		Active:    make([]uint32, n), Known: make([]uint32, n),
 	}
 	for i := range f.EntryStep {
 		f.EntryStep[i] = NoStep
 	}
 	for i := range n {
+		f.targetStop[i] = float32(math.Inf(1))
 		f.FirstEntry[i] = NoStep
 		f.FirstMarket[i] = -1
 	}
@@ -498,7 +499,6 @@ func (w *World) placePriorMarkets(wk *worker, i int, n float64, r *rand.Rand) {
 		f.Contacts[j] = priorContacts
 		f.Active[i] |= 1 << m
 		f.Known[i] |= 1 << m
-		f.SrcMask[j] |= 1 << SrcBusiness
 		f.BySource[i*int(NumSources)+int(SrcBusiness)] += priorContacts
 		f.EntryStep[j] = PriorStep
 		f.PriorEntry[i] = true
