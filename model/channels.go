@@ -36,7 +36,7 @@ func (w *World) runChannels(wk *worker, ns *NetworkState) {
 			continue
 		}
 		cp := &w.chans[c]
-		n := EventCount(cp.EventsPerYear/4*ns.Intensity, ns.rng.Float64())
+		n := EventCount(cp.EventsPerYear/4*ns.Intensity, ns.src.Float64())
 		cost := cp.EventCostNOK
 		if c == JointStand {
 			cost *= 1 - w.S.Public.CountyStandShare
@@ -88,14 +88,14 @@ func (w *World) outreach(ns *NetworkState) {
 		return
 	}
 	pub := &w.S.Public
-	visits := EventCount(ns.Budget*share/pub.OutreachVisitNOK, ns.rng.Float64())
+	visits := EventCount(ns.Budget*share/pub.OutreachVisitNOK, ns.src.Float64())
 	f := &w.Firms
 	for range visits {
 		if ns.SpentNOK+pub.OutreachVisitNOK > ns.Budget {
 			return
 		}
 		ns.SpentNOK += pub.OutreachVisitNOK
-		i := int(ns.Members[ns.rng.IntN(ns.Joined)])
+		i := int(ns.Members[ns.src.IntN(ns.Joined)])
 		f.Relevance[i] = float32(Learn(float64(f.Relevance[i]), pub.OutreachRelevance))
 		f.Visits[i]++
 	}
@@ -113,7 +113,7 @@ func (w *World) shuffleTakers(ns *NetworkState) {
 			ns.maxPart = max(ns.maxPart, float64(p))
 		}
 	}
-	ns.rng.Shuffle(len(ns.order), ns.swap)
+	ns.src.Shuffle32(ns.order)
 	ns.cursor = 0
 }
 
@@ -128,9 +128,9 @@ func (w *World) chooseMarket(ns *NetworkState, c Channel) int {
 	mw := w.marketWeights(ns, c)
 	wts, total := mw.w, mw.total
 	if total <= 0 {
-		return int(ns.rng.IntN(len(wts)))
+		return int(ns.src.IntN(len(wts)))
 	}
-	return pick(wts, total, ns.rng.Float64())
+	return pick(wts, total, ns.src.Float64())
 }
 
 // Kinds of event market weights: a network's events draw their markets from
@@ -227,7 +227,7 @@ func (w *World) infoEvent(wk *worker, ns *NetworkState, m int) {
 	}
 	cp := &w.chans[Info]
 	n := len(ns.order)
-	start, filled := ns.rng.IntN(max(n, 1)), 0
+	start, filled := ns.src.IntN(max(n, 1)), 0
 	take := func(i int) {
 		if w.afford(i, cp.FeeNOK) {
 			w.spend(i, cp.FeeNOK)
@@ -238,7 +238,7 @@ func (w *World) infoEvent(wk *worker, ns *NetworkState, m int) {
 	if pmax >= directThreshold {
 		for idx := 0; idx < n && float64(filled) < cp.Slots; idx++ {
 			i := int(ns.order[(start+idx)%n])
-			if unit(&ns.src) < float64(f.PartProb[i])*attendance {
+			if ns.src.Float64() < float64(f.PartProb[i])*attendance {
 				take(i)
 			}
 		}
@@ -247,7 +247,7 @@ func (w *World) infoEvent(wk *worker, ns *NetworkState, m int) {
 	gap := newGaps(pmax)
 	for idx := gap.draw(ns); idx < n && float64(filled) < cp.Slots; idx += 1 + gap.draw(ns) {
 		i := int(ns.order[(start+idx)%n])
-		if unit(&ns.src)*pmax < float64(f.PartProb[i])*attendance {
+		if ns.src.Float64()*pmax < float64(f.PartProb[i])*attendance {
 			take(i)
 		}
 	}
@@ -301,7 +301,7 @@ func (w *World) forward(ns *NetworkState, markets []int8) {
 		f.InfoActed[i] += int32(k)
 		g := float64(f.General[i])
 		for s := range k { // a partial shuffle picks k distinct items
-			r := s + ns.rng.IntN(N-s)
+			r := s + ns.src.IntN(N-s)
 			perm[s], perm[r] = perm[r], perm[s]
 			g = Learn(g, cp.Learning)
 			j := i*f.M + int(markets[perm[s]])
@@ -336,7 +336,7 @@ func binomial(n int, p float64, src *rng.Counter) int {
 	case n > maxInversion:
 		k := 0
 		for range n {
-			if unit(src) < p {
+			if src.Float64() < p {
 				k++
 			}
 		}
@@ -344,7 +344,7 @@ func binomial(n int, p float64, src *rng.Counter) int {
 	case p > 0.5:
 		return n - binomial(n, 1-p, src)
 	}
-	u := unit(src)
+	u := src.Float64()
 	prob := powInt(1-p, n)
 	cdf, odds := prob, p/(1-p)
 	k := 0
@@ -375,7 +375,7 @@ func (g gaps) draw(ns *NetworkState) int {
 	if g.always {
 		return 0
 	}
-	u := 1 - unit(&ns.src) // in (0, 1]; the number ns.rng.Float64 draws
+	u := 1 - ns.src.Float64() // in (0, 1]; the number ns.src.Float64 draws
 	return int(min(math.Log(u)/g.log1mp, 1<<40))
 }
 
@@ -390,14 +390,14 @@ func (w *World) surveyEvent(wk *worker, ns *NetworkState) {
 	f := &w.Firms
 	cp := &w.chans[Survey]
 	answered, n := 0, len(ns.order)
-	start := ns.rng.IntN(max(n, 1)) // no member is favoured by its place when slots bind
+	start := ns.src.IntN(max(n, 1)) // no member is favoured by its place when slots bind
 	for k := range n {
 		if float64(answered) >= cp.Slots {
 			break
 		}
 		i := int(ns.order[(start+k)%n])
 		t := int(f.Target[i])
-		if t < 0 || ns.rng.Float64() >= float64(f.PartProb[i]) || !w.afford(i, cp.FeeNOK) {
+		if t < 0 || ns.src.Float64() >= float64(f.PartProb[i]) || !w.afford(i, cp.FeeNOK) {
 			continue
 		}
 		if answered == 0 {
@@ -441,7 +441,7 @@ func (w *World) slotEvent(wk *worker, ns *NetworkState, c Channel, m int) {
 		if int(f.Target[i]) != m {
 			p *= w.attr[int(f.Sector[i])*f.M+m]
 		}
-		if ns.rng.Float64() >= p || !w.afford(i, cp.FeeNOK) {
+		if ns.src.Float64() >= p || !w.afford(i, cp.FeeNOK) {
 			continue
 		}
 		w.spend(i, cp.FeeNOK)
@@ -470,14 +470,14 @@ func (w *World) attend(wk *worker, ns *NetworkState, i int, c Channel, m int, at
 	f.General[i] = float32(Learn(float64(f.General[i]), cp.Learning))
 	j := i*f.M + m
 	f.Knowledge[j] = float32(Learn(float64(f.Knowledge[j]), cp.MarketLearning))
-	if ns.rng.Float64() < cp.ContactProb*attention {
+	if ns.src.Float64() < cp.ContactProb*attention {
 		w.addContact(wk, i, m, Source(c), w.T)
 	}
 	if grant := cp.FundingNOK * w.coFundShare(c); grant > 0 {
 		f.Grant[i] += float32(grant)
 		f.FundingReceived[i] += float32(grant)
 	}
-	if cp.CommitProb > 0 && !f.Stepped[i] && ns.rng.Float64() < w.eventCommitProb(i, j, m, cp.CommitProb) &&
+	if cp.CommitProb > 0 && !f.Stepped[i] && ns.src.Float64() < w.eventCommitProb(i, j, m, cp.CommitProb) &&
 		CanStepUp(int(f.Stage[j]), float64(f.Knowledge[j]), float64(f.Committed[i]), float64(f.Budget[i]), w.grantLeft(i), w.S.Stages) {
 		w.stepUp(wk, i, m, w.T)
 	}
@@ -535,11 +535,11 @@ func (w *World) peerPhase(wk *worker, ns *NetworkState) {
 			}
 			seek *= pr.SeekWhenServed
 		}
-		if ns.rng.Float64() >= seek {
+		if ns.src.Float64() >= seek {
 			continue
 		}
-		j := int(ns.Members[ns.rng.IntN(ns.Joined)])
-		if j == i || ns.rng.Float64() >= pr.ShareProb {
+		j := int(ns.Members[ns.src.IntN(ns.Joined)])
+		if j == i || ns.src.Float64() >= pr.ShareProb {
 			continue
 		}
 		m := w.peerMarket(j, t)

@@ -69,7 +69,8 @@ func (wk *worker) stream(w *World, i int, stepKey uint64) *rand.Rand {
 	return wk.r
 }
 
-// counter is stream without the *rand.Rand wrapper, for the hot loops (see unit).
+// counter is stream without the *rand.Rand wrapper, for the hot loops: its
+// Float64 and IntN draw what rand.Rand would, without the interface call.
 func (wk *worker) counter(w *World, i int, stepKey uint64) *rng.Counter {
 	rng.ReseedKey(&wk.src, stepKey, w.Firms.Key[i])
 	return &wk.src

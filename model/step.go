@@ -165,7 +165,7 @@ func (w *World) ownContact(wk *worker, i int, src Source, t int, r *rng.Counter)
 	case SrcInbound:
 		M := f.M
 		sec := int(f.Sector[i])
-		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], unit(r)), SrcInbound, t)
+		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], r.Float64()), SrcInbound, t)
 		return
 	case SrcOther:
 		cost := w.S.Firm.OtherCostNOK
@@ -209,7 +209,7 @@ func newOwnEvents(p [numOwnEvents]float64) ownEvents {
 // drawn one by one. Most firms in most quarters have no event, and cost one
 // draw instead of one per event.
 func (e *ownEvents) draw(r *rng.Counter) (set uint8) {
-	u := unit(r)
+	u := r.Float64()
 	if u >= e.first[numOwnEvents-1] {
 		return 0
 	}
@@ -219,7 +219,7 @@ func (e *ownEvents) draw(r *rng.Counter) (set uint8) {
 	}
 	set = 1 << k
 	for j := k + 1; j < numOwnEvents; j++ {
-		if unit(r) < e.p[j] {
+		if r.Float64() < e.p[j] {
 			set |= 1 << j
 		}
 	}
@@ -251,13 +251,13 @@ func (w *World) outboundMarket(wk *worker, i int, r *rng.Counter) int {
 	row, total := w.attr[sec*M:(sec+1)*M], w.attrSum[sec]
 	c := 1 - float64(f.General[i])
 	for range maxRejections {
-		m := pick(row, total, unit(r))
-		if accept(unit(r), c*w.daDistance[m]) {
+		m := pick(row, total, r.Float64())
+		if accept(r.Float64(), c*w.daDistance[m]) {
 			return m
 		}
 	}
 	wts := w.outboundWeights(wk, i)
-	return pick(wts, sum(wts), unit(r))
+	return pick(wts, sum(wts), r.Float64())
 }
 
 // squeezeMin is the smallest x for which accept trusts its bounds: from there
@@ -425,7 +425,7 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 		return // one commitment step per quarter at most; no contact, no opportunity
 	}
 	r := wk.counter(w, i, key)
-	u := unit(r)
+	u := r.Float64()
 	if u >= w.stepBound(i) {
 		return
 	}
@@ -433,7 +433,7 @@ func (w *World) commit(wk *worker, i, t int, key uint64) {
 	if total == 0 || u >= 1-none {
 		return
 	}
-	w.stepUp(wk, i, int(ms[pick(p, total, unit(r))]), t)
+	w.stepUp(wk, i, int(ms[pick(p, total, r.Float64())]), t)
 }
 
 // ambition is firm i's multiplier on the commitment rate.
@@ -601,10 +601,6 @@ func (w *World) mergeCounts() {
 		}
 	}
 }
-
-// unit is rand.Rand.Float64 of math/rand/v2 drawn from the stream directly:
-// the same number, without the call through the Source interface.
-func unit(c *rng.Counter) float64 { return float64(c.Uint64()<<11>>11) / (1 << 53) }
 
 func sum(xs []float64) float64 {
 	s := 0.0

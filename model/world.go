@@ -118,8 +118,6 @@ type NetworkState struct {
 	Acc         [2]Accum // this quarter, by Group
 
 	src      rng.Counter // reseeded each step (rng.Reseed); a value, so networks never share a cache line
-	rng      *rand.Rand  // draws from src
-	swap     func(a, b int)
 	sector   int
 	mix      []float64 // cumulative archetype weights of its firms
 	maxPart  float64   // highest participation chance among members this quarter
@@ -375,8 +373,6 @@ func (w *World) initNetwork(k, first int) int {
 		i++
 	}
 	ns.order = make([]int32, 0, len(ns.Members))
-	ns.rng = rand.New(&ns.src)
-	ns.swap = func(a, b int) { ns.order[a], ns.order[b] = ns.order[b], ns.order[a] }
 	ns.sector = int(sector)
 	return i
 }

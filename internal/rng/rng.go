@@ -3,7 +3,10 @@
 // depend on the number of workers.
 package rng
 
-import "math/rand/v2"
+import (
+	"math/bits"
+	"math/rand/v2"
+)
 
 // Stream kinds keep streams of different purposes apart.
 const (
@@ -86,4 +89,37 @@ func finish(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
+}
+
+// Float64 is rand.Rand.Float64 over c: the same number, without the call
+// through the rand.Source interface.
+func (c *Counter) Float64() float64 { return float64(c.Uint64()<<11>>11) / (1 << 53) }
+
+// IntN is rand.Rand.IntN over c on 64-bit platforms: the same numbers from
+// the same draws (Lemire's multiply-and-reject), without the interface call.
+func (c *Counter) IntN(n int) int {
+	if n <= 0 {
+		panic("rng: invalid argument to IntN")
+	}
+	u := uint64(n)
+	if u&(u-1) == 0 {
+		return int(c.Uint64() & (u - 1))
+	}
+	hi, lo := bits.Mul64(c.Uint64(), u)
+	if lo < u {
+		thresh := -u % u
+		for lo < thresh {
+			hi, lo = bits.Mul64(c.Uint64(), u)
+		}
+	}
+	return int(hi)
+}
+
+// Shuffle32 is rand.Rand.Shuffle of xs over c: the same permutation, with
+// the swaps done in place rather than through a callback.
+func (c *Counter) Shuffle32(xs []int32) {
+	for i := len(xs) - 1; i > 0; i-- {
+		j := c.IntN(i + 1)
+		xs[i], xs[j] = xs[j], xs[i]
+	}
 }

@@ -335,3 +335,49 @@ func corr(x, y []float64) float64 {
 	cov := sxy/n - sx/n*sy/n
 	return cov / math.Sqrt((sxx/n-sx/n*sx/n)*(syy/n-sy/n*sy/n))
 }
+
+// TestCounterMatchesRand: Counter's Float64, IntN and Shuffle32 give what
+// rand.Rand gives over the same stream, so the model may use either.
+func TestCounterMatchesRand(t *testing.T) {
+	ns := []int{1, 2, 3, 5, 7, 8, 30, 64, 100, 1000, 12345, 1 << 20, 1<<31 - 1, 1<<40 + 3}
+	for seed := range uint64(50) {
+		var a, b Counter
+		Reseed(&a, seed, KindNetwork, seed%3, 7)
+		b = a
+		r := rand.New(&b)
+		for _, n := range ns {
+			if x, y := a.IntN(n), r.IntN(n); x != y {
+				t.Fatalf("seed %d: IntN(%d) = %d, rand.Rand gives %d", seed, n, x, y)
+			}
+			if x, y := a.Float64(), r.Float64(); x != y {
+				t.Fatalf("seed %d: Float64 = %v, rand.Rand gives %v", seed, x, y)
+			}
+		}
+		xs := make([]int32, 1+int(seed))
+		ys := make([]int32, len(xs))
+		for i := range xs {
+			xs[i], ys[i] = int32(i), int32(i)
+		}
+		a.Shuffle32(xs)
+		r.Shuffle(len(ys), func(i, j int) { ys[i], ys[j] = ys[j], ys[i] })
+		if !slices.Equal(xs, ys) {
+			t.Fatalf("seed %d: Shuffle32 %v, rand.Rand.Shuffle %v", seed, xs, ys)
+		}
+	}
+}
+
+// TestIntNUniform: IntN(3) takes each value a third of the time (5 standard
+// deviations is about 400 of 30,000).
+func TestIntNUniform(t *testing.T) {
+	var c Counter
+	Reseed(&c, 9, KindNetwork, 1, 2)
+	var counts [3]int
+	for range 30000 {
+		counts[c.IntN(3)]++
+	}
+	for k, n := range counts {
+		if n < 9500 || n > 10500 {
+			t.Fatalf("IntN(3) gave %d %d times in 30000", k, n)
+		}
+	}
+}
