@@ -163,9 +163,7 @@ func (w *World) ownContact(wk *worker, i int, src Source, t int, r *rng.Counter)
 	f := &w.Firms
 	switch src {
 	case SrcInbound:
-		M := f.M
-		sec := int(f.Sector[i])
-		w.addContact(wk, i, pick(w.attr[sec*M:(sec+1)*M], w.attrSum[sec], r.Float64()), SrcInbound, t)
+		w.addContact(wk, i, w.attrAlias[f.Sector[i]].draw(r.Float64()), SrcInbound, t)
 		return
 	case SrcOther:
 		cost := w.S.Firm.OtherCostNOK
@@ -246,12 +244,10 @@ const maxRejections = 64
 // market. The firm's sector must have a market of interest.
 func (w *World) outboundMarket(wk *worker, i int, r *rng.Counter) int {
 	f := &w.Firms
-	M := f.M
-	sec := int(f.Sector[i])
-	row, total := w.attr[sec*M:(sec+1)*M], w.attrSum[sec]
+	alias := &w.attrAlias[f.Sector[i]]
 	c := 1 - float64(f.General[i])
 	for range maxRejections {
-		m := pick(row, total, r.Float64())
+		m := alias.draw(r.Float64())
 		if accept(r.Float64(), c*w.daDistance[m]) {
 			return m
 		}

@@ -153,6 +153,7 @@ type World struct {
 	attrSum    []float64         // per sector
 	logAttr    []float64         // log attractiveness, sector*M + market
 	interest   []uint32          // per sector, the markets of attractiveness > 0
+	attrAlias  []aliasTable      // per sector with a market of interest, draws markets in proportion to attractiveness
 	daDistance []float64         // distance_aversion * psychic distance, per market
 	events     [][2][2]ownEvents // per archetype, not busy or busy, sector without or with a market of interest: chances of the own events of a quarter
 
@@ -263,6 +264,7 @@ func (w *World) flatten() {
 	w.attrSum = make([]float64, len(w.Sectors))
 	w.logAttr = make([]float64, len(w.attr))
 	w.interest = make([]uint32, len(w.Sectors))
+	w.attrAlias = make([]aliasTable, len(w.Sectors))
 	for si := range w.Sectors {
 		for m := range M {
 			a := w.attr[si*M+m]
@@ -271,6 +273,9 @@ func (w *World) flatten() {
 			}
 			w.attrSum[si] += a
 			w.logAttr[si*M+m] = math.Log(a) // -Inf for a market of no interest
+		}
+		if w.attrSum[si] > 0 {
+			w.attrAlias[si] = newAlias(w.attr[si*M : (si+1)*M])
 		}
 	}
 	w.daDistance = make([]float64, M)
