@@ -349,12 +349,24 @@ func binomial(n int, p float64, src *rng.Counter) int {
 	cdf, odds := prob, p/(1-p)
 	k := 0
 	for u >= cdf && k < n {
-		prob *= float64(n-k) / float64(k+1) * odds
+		prob *= binomialRatio[n][k] * odds
 		k++
 		cdf += prob
 	}
 	return k
 }
+
+// binomialRatio[n][k] is (n-k)/(k+1), the factor from the chance of k
+// successes to that of k+1 apart from the odds: looked up, not divided, in
+// binomial's loop (the same float64 either way).
+var binomialRatio = func() (r [maxInversion + 1][maxInversion + 1]float64) {
+	for n := range r {
+		for k := range n {
+			r[n][k] = float64(n-k) / float64(k+1)
+		}
+	}
+	return r
+}()
 
 // gaps draws the number of failures before the first success of
 // Bernoulli(p) trials (geometric gaps), with log(1-p) computed once for all
