@@ -405,15 +405,24 @@ func TestOutboundMarketFollowsTheWeights(t *testing.T) {
 // accept's squeeze gives the decision of u < exp(-x) for every u: checked on
 // a grid of x and on u at, just below and just above exp(-x) and its bounds.
 func TestAcceptIsExact(t *testing.T) {
-	for _, x := range []float64{0, 1e-9, 9.9e-5, 1e-4, 1e-3, 0.1, 0.5, 1, 2, 5, 30} {
+	for _, x := range []float64{0, 1e-9, 9.9e-5, 1e-4, 1e-3, 9.9e-3, 1e-2, 0.1, 0.5, 1, 2, 3.6, 5, 30} {
 		e := math.Exp(-x)
-		for _, u := range []float64{0, 1 - x, 1 / (1 + x), e, math.Nextafter(e, 0), math.Nextafter(e, 1), e / 2, (1 + e) / 2, 0.999999} {
+		lo3, hi3 := 1-x+x*x/2-x*x*x/6, 1/(1+x+x*x/2+x*x*x/6)
+		for _, u := range []float64{0, 1 - x, 1 / (1 + x), lo3, math.Nextafter(lo3, 1), hi3, math.Nextafter(hi3, 0), e, math.Nextafter(e, 0), math.Nextafter(e, 1), e / 2, (1 + e) / 2, 0.999999} {
 			if u < 0 || u >= 1 {
 				continue
 			}
 			if got, want := accept(u, x), u < e; got != want {
 				t.Errorf("accept(%v, %v) = %v, want %v", u, x, got, want)
 			}
+		}
+	}
+	var src rng.Counter
+	rng.Reseed(&src, 1, rng.KindFirms, 2, 3)
+	for range 200_000 { // and on random pairs, x up to 5
+		u, x := src.Float64(), 5*src.Float64()*src.Float64()
+		if got, want := accept(u, x), u < math.Exp(-x); got != want {
+			t.Fatalf("accept(%v, %v) = %v, want %v", u, x, got, want)
 		}
 	}
 }
