@@ -140,22 +140,23 @@ type World struct {
 	T        int // the next step to run, 0-based from Scenario.Start
 
 	// Flattened parameters for the hot loops.
-	distance   []float64 // per market
-	nordic     []bool
-	attr       []float64 // sector*M + market
-	chans      [NumChannels]scenarios.ChannelParams
-	need       [NumChannels]float64
-	stageCost  []float64
-	stageAct   []float64
-	stageKnow  []float64
-	seenTable  []float64         // Opportunity(1, c, contact_scale) for small c
-	stageStep  []float64         // cost of moving from stage s to s+1
-	attrSum    []float64         // per sector
-	logAttr    []float64         // log attractiveness, sector*M + market
-	interest   []uint32          // per sector, the markets of attractiveness > 0
-	attrAlias  []aliasTable      // per sector with a market of interest, draws markets in proportion to attractiveness
-	daDistance []float64         // distance_aversion * psychic distance, per market
-	events     [][2][2]ownEvents // per archetype, not busy or busy, sector without or with a market of interest: chances of the own events of a quarter
+	distance     []float64 // per market
+	nordic       []bool
+	attr         []float64 // sector*M + market
+	chans        [NumChannels]scenarios.ChannelParams
+	need         [NumChannels]float64
+	stageCost    []float64
+	stageAct     []float64
+	stageKnow    []float64
+	seenTable    []float64         // Opportunity(1, c, contact_scale) for small c
+	startWeights []float64         // per (archetype*sectors+sector)*M+market: the search weights (OutboundWeight) at the archetype's initial general knowledge
+	stageStep    []float64         // cost of moving from stage s to s+1
+	attrSum      []float64         // per sector
+	logAttr      []float64         // log attractiveness, sector*M + market
+	interest     []uint32          // per sector, the markets of attractiveness > 0
+	attrAlias    []aliasTable      // per sector with a market of interest, draws markets in proportion to attractiveness
+	daDistance   []float64         // distance_aversion * psychic distance, per market
+	events       [][2][2]ownEvents // per archetype, not busy or busy, sector without or with a market of interest: chances of the own events of a quarter
 
 	// MarketAcc counts entries and contacts per market this quarter, and
 	// MarketPresent the firms at stage >= 1 there (set by Collect); both
@@ -292,6 +293,15 @@ func (w *World) flatten() {
 				p[1+k] = Hazard(rate)
 			}
 			w.events[a][busy][1] = newOwnEvents(p)
+		}
+	}
+	w.startWeights = make([]float64, 0, len(s.Archetypes)*len(w.Sectors)*M)
+	for _, arch := range s.Archetypes {
+		g := float64(float32(arch.GeneralKnowledge)) // as the firm holds it
+		for si := range w.Sectors {
+			for m := range M {
+				w.startWeights = append(w.startWeights, OutboundWeight(w.attr[si*M+m], w.distance[m], g, s.Firm.DistanceAversion))
+			}
 		}
 	}
 	w.seenTable = make([]float64, 64)
@@ -477,8 +487,13 @@ func (w *World) placePriorMarkets(wk *worker, i int, n float64, r *rand.Rand) {
 		count++
 	}
 	stage := min(2, len(w.stageCost)-1)
+	// The search weights depend on the firm's archetype (its general
+	// knowledge at the start) and sector only: computed once for each pair.
+	k := (int(f.Archetype[i])*len(w.Sectors) + int(f.Sector[i])) * M
+	row := w.startWeights[k : k+M]
 	for ; count > 0; count-- {
-		wts := w.outboundWeights(wk, i)
+		wts := wk.scratch[:M]
+		copy(wts, row)
 		total := 0.0
 		for m := range M {
 			if f.Stage[i*M+m] != 0 {
