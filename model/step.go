@@ -268,9 +268,10 @@ const cubicMin = 1e-2
 // the exponential computed only when u falls between bounds on it (a
 // squeeze): 1-x+x^2/2-x^3/6 <= exp(-x) <= 1/(1+x+x^2/2+x^3/6), the Taylor
 // series cut after an odd term and that of exp(x) cut after any, or for
-// small x the first-order pair 1-x <= exp(-x) <= 1/(1+x). The third-order
-// pair leaves the exponential to a few per cent of the draws at the distances
-// of a firm's own search (x up to about 4), against a third to a half.
+// small x the first-order pair 1-x <= exp(-x) <= 1/(1+x). Over the x of a
+// firm's own search (up to about 4) the third-order pair leaves the
+// exponential to at most a sixth of the draws (near x = 2; 4 % at x = 1),
+// the first-order pair to up to a half.
 func accept(u, x float64) bool {
 	if x >= cubicMin {
 		x2, x3 := x*x/2, x*x*x/6
