@@ -60,13 +60,14 @@ func (c *Claim) verdict() string {
 }
 
 // Controls are the worlds the claims are run in: the model as it is, and
-// without one mechanism each.
+// without one mechanism each. A world without doc is a knockout
+// (knockouts.go), documented there.
 var claimWorlds = []struct{ name, doc string }{
 	{"", "the model as calibrated"},
-	{"inert", "every channel without effect: no contacts, information, learning, co-funding or event-triggered commitment (events still run and members attend)"},
-	{"no-contacts", "channels give no contacts and trigger no commitment steps"},
-	{"no-info-learning-cofunding", "channels give no information, learning or co-funding"},
-	{"peer-help-ignores-channels", "members ask each other for help whether or not a network event served their target market (peer.seek_when_served = 1)"},
+	{"inert", ""},
+	{"no-contacts", ""},
+	{"no-info-learning-cofunding", ""},
+	{"peer-help-ignores-channels", ""},
 	{"no-distance-effect", "every market at the same psychic distance, the mean of the scenario's"},
 }
 
@@ -406,7 +407,15 @@ func (cr ClaimRuns) Claims() []Claim {
 func ClaimControls() [][2]string {
 	var out [][2]string
 	for _, w := range claimWorlds[1:] {
-		out = append(out, [2]string{w.name, w.doc})
+		doc := w.doc
+		if doc == "" {
+			k, err := knockout(w.name)
+			if err != nil {
+				panic("sim: " + err.Error()) // claimWorlds lists only known knockouts
+			}
+			doc = k.Doc
+		}
+		out = append(out, [2]string{w.name, doc})
 	}
 	return out
 }

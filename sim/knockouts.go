@@ -41,7 +41,7 @@ type Knockout struct {
 
 // Knockouts lists the named knockouts.
 var Knockouts = []Knockout{
-	{Name: "inert", Doc: "every channel without effect: no contacts, learning, co-funding or event-triggered commitment",
+	{Name: "inert", Doc: "every channel without effect: no contacts, information, learning, co-funding or event-triggered commitment (events still run and members attend)",
 		Keys: append(append([]string{}, contactRoute...), infoRoute...)},
 	{Name: "no-contacts", Doc: "channels give no contacts and trigger no commitment steps", Keys: contactRoute},
 	{Name: "no-info-learning-cofunding", Doc: "channels give no information, learning or co-funding", Keys: infoRoute},
@@ -83,12 +83,21 @@ func (k Knockout) Set() []string {
 // KnockoutSet returns the overrides of the knockout called name, a route
 // knockout or a peer knockout.
 func KnockoutSet(name string) ([]string, error) {
+	k, err := knockout(name)
+	if err != nil {
+		return nil, err
+	}
+	return k.Set(), nil
+}
+
+// knockout finds the route or peer knockout called name.
+func knockout(name string) (Knockout, error) {
 	var names []string
 	for _, k := range append(append([]Knockout{}, Knockouts...), PeerKnockouts...) {
 		if k.Name == name {
-			return k.Set(), nil
+			return k, nil
 		}
 		names = append(names, k.Name)
 	}
-	return nil, fmt.Errorf("unknown knockout %q (want one of %s)", name, strings.Join(names, ", "))
+	return Knockout{}, fmt.Errorf("unknown knockout %q (want one of %s)", name, strings.Join(names, ", "))
 }
