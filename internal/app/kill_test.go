@@ -93,7 +93,12 @@ func TestKilledSweepResumes(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	args := []string{"sweep", "--quiet", "--param", "funding.scale=0:2:4", "--reps", "25", "--workers", "2", "--steps"}
+	// Big enough networks that the sweep takes over a second: with the
+	// thesis populations it finished (runs.csv renamed into place) within the
+	// 150 ms before the kill once the model got faster, and the kill then
+	// found a complete folder.
+	args := []string{"sweep", "--quiet", "--param", "funding.scale=0:2:4", "--reps", "25", "--workers", "2", "--steps",
+		"--set", "network.oslo-medtech.members=3000"}
 	full, cut := filepath.Join(dir, "full"), filepath.Join(dir, "cut")
 	if out, err := exec.Command(bin, append(args, "--out", full)...).CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
