@@ -8,10 +8,20 @@ import "strings"
 // none is close enough to be a plausible typo (at most a third of the
 // longer word's letters, and never more than 3, differ). Ties go to the
 // earlier candidate, so the result is deterministic.
+//
+// Candidates whose length differs from word's by more than the limit are
+// skipped without computing the distance (it is at least that difference),
+// so a word of any length costs time linear in the candidates, not
+// quadratic in the word: a mistyped key may be megabytes long.
 func Nearest(word string, candidates []string) string {
 	best, bestD := "", 0
+	lw := strings.ToLower(word)
 	for _, c := range candidates {
-		d := Distance(strings.ToLower(word), strings.ToLower(c))
+		lc := strings.ToLower(c)
+		if abs(len(lw)-len(lc)) > limit(word, c) {
+			continue
+		}
+		d := Distance(lw, lc)
 		if d == 0 {
 			return c
 		}
@@ -70,6 +80,13 @@ func split(key string) (prefix, last string) {
 		return "", key
 	}
 	return key[:i], key[i+1:]
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // limit is the largest edit distance still taken for a typo.
