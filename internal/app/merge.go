@@ -17,11 +17,11 @@ import (
 func mergeCommand(stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "merge",
-		Usage:     "combine the outputs of sweep or compare shards into one unsharded result",
+		Usage:     "combine the outputs of sweep shards (sweep --shard i/n) into one unsharded result",
 		UsageText: "rinsim merge --out DIR SHARD_DIR...",
 		Description: "Every shard 0/n .. n-1/n of the same experiment must be given, each complete. The merged\n" +
 			"runs.csv (and steps.csv, points.csv) equal those of one unsharded run. Flags may follow the folders.\n" +
-			"A shard that a sweep or compare is still writing is refused.\n\n" +
+			"A shard that a sweep is still writing is refused, and so is the folder of another command.\n\n" +
 			"Example:\n   rinsim merge out/sweep-shard-* --out out/sweep",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "merged output `DIR`", Required: true},
@@ -42,6 +42,9 @@ func mergeCommand(stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := onlySweeps(shards); err != nil {
+				return err
+			}
 			if err := experiment.Merge(shards, out, c.Bool("force"), mergedReport); err != nil {
 				return err // every merge error is about its inputs
 			}
@@ -57,6 +60,22 @@ func outsideShards(out string, shards []string) error {
 	for _, d := range shards {
 		if sameFolder(out, d) {
 			return fmt.Errorf("merge: --out %s is the shard folder %s; merge into another folder", out, d)
+		}
+	}
+	return nil
+}
+
+// onlySweeps refuses the folder of a command other than sweep, the only one
+// that shards: merging a compare or validate folder would copy its runs.csv
+// without the tables and report that command computes from it.
+func onlySweeps(shards []string) error {
+	for _, d := range shards {
+		m, err := experiment.ReadManifest(d)
+		if err != nil {
+			continue // experiment.Merge names the unreadable manifest
+		}
+		if m.Command != "sweep" {
+			return fmt.Errorf("merge: %s holds the output of rinsim %s, not of a sweep shard; only sweep --shard i/n folders can be merged", d, m.Command)
 		}
 	}
 	return nil

@@ -193,3 +193,19 @@ func TestSweepReport(t *testing.T) {
 		t.Error("the merged sweep's report.md differs from the unsharded sweep's")
 	}
 }
+
+// merge takes only sweep shards: a compare folder (compare has no --shard)
+// would come out as a runs.csv without compare.csv and report.md.
+func TestMergeRefusesOtherCommands(t *testing.T) {
+	dir := t.TempDir()
+	cmp := filepath.Join(dir, "compare")
+	mustRun(t, "compare", "--builtin=false", "--reps", "2", "--quiet", "--out", cmp)
+	out := filepath.Join(dir, "merged")
+	_, stderr, code := execute(t, context.Background(), "merge", "--out", out, cmp)
+	if code != ExitUsage || !strings.Contains(stderr, cmp) || !strings.Contains(stderr, "rinsim compare") {
+		t.Errorf("exit %d, want 2 naming %s and the command: %s", code, cmp, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a refused merge wrote its output")
+	}
+}
