@@ -292,7 +292,10 @@ func undecoded(file string, data []byte, md toml.MetaData, s *Scenario) error {
 var textFields = []string{"name", "description", "base", "id", "sector", "source", "doc"}
 
 // nearestKey suggests a valid key for a TOML path. TOML paths name list
-// elements by position, so only the last component is compared.
+// elements by position, so only the last component is compared. A name
+// whose length differs from it by bestD or more cannot be nearer (the edit
+// distance is at least the difference) and costs no distance matrix, so a
+// megabyte-long mistyped key takes time linear in the names.
 func nearestKey(field string, valid []Param) string {
 	last := field[strings.LastIndex(field, ".")+1:]
 	best, bestD := "", len(last)/2+2
@@ -301,6 +304,9 @@ func nearestKey(field string, valid []Param) string {
 		names = append(names, p.Key[strings.LastIndex(p.Key, ".")+1:])
 	}
 	for _, name := range names {
+		if diff := len(last) - len(name); diff >= bestD || -diff >= bestD {
+			continue
+		}
 		if d := editDistance(last, name); d < bestD {
 			best, bestD = name, d
 		}

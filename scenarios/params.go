@@ -381,7 +381,7 @@ func unknownKeyError(key string, ps []Param) error {
 			keys = append(keys, "funding."+id+".scale") // the alias is what users type
 		}
 	}
-	msg := fmt.Sprintf("unknown parameter %q", key)
+	msg := fmt.Sprintf("unknown parameter %q", clip(key))
 	if best := suggest.Key(key, keys); best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	}

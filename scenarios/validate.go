@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/rinsim/rinsim/internal/suggest"
 )
@@ -32,9 +33,26 @@ func (e *ValidationError) Error() string {
 		if p.Line > 0 {
 			fmt.Fprintf(&b, "line %d: ", p.Line)
 		}
-		fmt.Fprintf(&b, "%s: %s", p.Field, p.Msg)
+		fmt.Fprintf(&b, "%s: %s", clip(p.Field), p.Msg)
 	}
 	return b.String()
+}
+
+// clipAt is the longest key an error message repeats in full.
+const clipAt = 120
+
+// clip shortens a key longer than clipAt bytes to its start and its length,
+// so that a mistyped megabyte-long key gives a readable message instead of
+// repeating the megabyte.
+func clip(s string) string {
+	if len(s) <= clipAt {
+		return s
+	}
+	k := clipAt / 2
+	for k > 0 && !utf8.RuneStart(s[k]) {
+		k--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", s[:k], len(s))
 }
 
 // setLines fills in the line of every problem whose field the file sets.
