@@ -280,6 +280,9 @@ func parseScenarioSet(b []byte, path string) ([]sim.Point, error) {
 		if s.Name == "" || strings.ContainsAny(s.Name, ",\"") || strings.ContainsFunc(s.Name, unicode.IsControl) {
 			return nil, fmt.Errorf("--scenarios %s: scenario %d: name %q must be non-empty, without commas, quotes or newlines", path, k+1, s.Name)
 		}
+		if len(s.Name) > maxLabelBytes {
+			return nil, fmt.Errorf("--scenarios %s: scenario %d: name of %d bytes, at most %d (it labels tables and names a figure file)", path, k+1, len(s.Name), maxLabelBytes)
+		}
 		ps = append(ps, sim.Point{Label: s.Name, Set: s.Set})
 	}
 	if len(ps) == 0 {
@@ -288,13 +291,27 @@ func parseScenarioSet(b []byte, path string) ([]sim.Point, error) {
 	return ps, nil
 }
 
+// maxLabelBytes is the longest scenario name: names head table rows and,
+// made safe by plots.FileName, name figure files, which file systems limit
+// to 255 bytes.
+const maxLabelBytes = 100
+
+// uniqueLabels refuses a scenario name used twice, and two names that give
+// one figure file (plots.FileName maps "my cut" and "my_cut" alike), whose
+// difference figures would overwrite each other.
 func uniqueLabels(ps []sim.Point) error {
 	seen := map[string]bool{}
+	files := map[string]string{}
 	for _, p := range ps {
 		if seen[p.Label] {
 			return fmt.Errorf("scenario name %q is used twice", p.Label)
 		}
 		seen[p.Label] = true
+		name := plots.FileName(p.Label)
+		if other, ok := files[name]; ok {
+			return fmt.Errorf("scenario names %q and %q both give the figure file diff-%s.png; rename one", other, p.Label, name)
+		}
+		files[name] = p.Label
 	}
 	return nil
 }

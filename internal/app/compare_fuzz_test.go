@@ -47,7 +47,7 @@ func FuzzScenarioSet(f *testing.F) {
 			t.Fatal("accepted a file without scenarios")
 		}
 		for _, p := range ps {
-			if p.Label == "" || !utf8.ValidString(p.Label) || strings.ContainsAny(p.Label, ",\"") || strings.ContainsFunc(p.Label, unicode.IsControl) {
+			if p.Label == "" || len(p.Label) > maxLabelBytes || !utf8.ValidString(p.Label) || strings.ContainsAny(p.Label, ",\"") || strings.ContainsFunc(p.Label, unicode.IsControl) {
 				t.Fatalf("accepted name %q", p.Label)
 			}
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,5 +34,38 @@ func TestScenarioNameWithControlCharacters(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(stderr, "name") {
 			t.Errorf("scenario name %s: exit %d, want 2: %s", name, code, stderr)
 		}
+	}
+}
+
+// TestScenarioNamesThatBreakFigureFiles: a compare scenario name over 100
+// bytes (a 1 MB one ran every replication and then failed with exit 1 on
+// the figure's file name), and two names that make the same figure file
+// (their difference figures overwrote each other), are refused at once.
+func TestScenarioNamesThatBreakFigureFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ names []string }{
+		{[]string{strings.Repeat("x", 101)}},
+		{[]string{"my cut", "my_cut"}},
+		{[]string{"cut/a", "cut?a"}},
+		{[]string{"baseline."}}, // the built-in baseline's file
+	} {
+		f := filepath.Join(dir, "set.toml")
+		var doc strings.Builder
+		for _, n := range c.names {
+			fmt.Fprintf(&doc, "[[scenario]]\nname = %q\nset = []\n", n)
+		}
+		os.WriteFile(f, []byte(doc.String()), 0o644)
+		out := filepath.Join(dir, "out")
+		_, stderr, code := execute(t, context.Background(), "compare", "--scenarios", f, "--reps", "2", "--out", out)
+		if code != ExitUsage || !strings.Contains(stderr, "name") {
+			t.Errorf("scenario names %.40q: exit %d, want 2: %.300s", c.names, code, stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("scenario names %.40q: refused but wrote %s", c.names, out)
+		}
+	}
+	ok := []string{strings.Repeat("y", 100)}
+	if _, err := parseScenarioSet([]byte(fmt.Sprintf("[[scenario]]\nname = %q\n", ok[0])), "s.toml"); err != nil {
+		t.Errorf("a 100-byte name: %v", err)
 	}
 }
