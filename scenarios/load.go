@@ -292,17 +292,27 @@ func undecoded(file string, data []byte, md toml.MetaData, s *Scenario) error {
 var textFields = []string{"name", "description", "base", "id", "sector", "source", "doc"}
 
 // nearestKey suggests a valid key for a TOML path. TOML paths name list
-// elements by position, so only the last component is compared. A name
-// whose length differs from it by bestD or more cannot be nearer (the edit
-// distance is at least the difference) and costs no distance matrix, so a
-// megabyte-long mistyped key takes time linear in the names.
+// elements by position, so only the last component is compared.
 func nearestKey(field string, valid []Param) string {
-	last := field[strings.LastIndex(field, ".")+1:]
-	best, bestD := "", len(last)/2+2
+	return nearestName(field[strings.LastIndex(field, ".")+1:], keyNames(valid))
+}
+
+// keyNames are the last components of the valid keys, text fields first.
+func keyNames(valid []Param) []string {
 	names := append([]string{}, textFields...)
 	for _, p := range valid {
 		names = append(names, p.Key[strings.LastIndex(p.Key, ".")+1:])
 	}
+	return names
+}
+
+// nearestName is the first of names nearest to last by edit distance, if
+// nearer than len(last)/2+2. A name whose length differs from last's by at
+// least the best distance so far cannot be nearer (the distance is at least
+// the difference) and costs no distance matrix, so a megabyte-long mistyped
+// key takes time linear in the names.
+func nearestName(last string, names []string) string {
+	best, bestD := "", len(last)/2+2
 	for _, name := range names {
 		if diff := len(last) - len(name); diff >= bestD || -diff >= bestD {
 			continue

@@ -10,11 +10,7 @@ import (
 func nearestKeyAll(field string, valid []Param) string {
 	last := field[strings.LastIndex(field, ".")+1:]
 	best, bestD := "", len(last)/2+2
-	names := append([]string{}, textFields...)
-	for _, p := range valid {
-		names = append(names, p.Key[strings.LastIndex(p.Key, ".")+1:])
-	}
-	for _, name := range names {
+	for _, name := range keyNames(valid) {
 		if d := editDistance(last, name); d < bestD {
 			best, bestD = name, d
 		}
