@@ -21,6 +21,11 @@ import (
 const (
 	maxPoints = 1_000_000  // design points of a sweep, comparison or sensitivity analysis
 	maxRuns   = 10_000_000 // design points x replications
+	// Bootstrap resamples of a sensitivity analysis: each keeps one estimate
+	// (8 bytes), and each draws --n units per index; 1e9 units take about
+	// half a minute per index. --bootstrap 1e9 exhausted memory.
+	maxBootstrap     = 100_000
+	maxBootstrapWork = 1_000_000_000 // --bootstrap x --n
 )
 
 // Estimated memory of one run, measured with /usr/bin/time on `rinsim run`

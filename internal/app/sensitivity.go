@@ -95,6 +95,12 @@ func parseSensitivity(c *cli.Context) (*sensitivitySpec, error) {
 	if sp.n < 2 || sp.reps < 1 || sp.boot < 0 {
 		return nil, fmt.Errorf("--n %d, --reps %d, --bootstrap %d: need n >= 2, reps >= 1, bootstrap >= 0", sp.n, sp.reps, sp.boot)
 	}
+	if sp.boot > maxBootstrap {
+		return nil, fmt.Errorf("--bootstrap %d: at most %d resamples (1,000 to 10,000 give a 95 %% percentile interval)", sp.boot, maxBootstrap)
+	}
+	if product([]int{sp.boot, sp.n}, math.MaxInt/2) > maxBootstrapWork {
+		return nil, fmt.Errorf("--bootstrap %d x --n %d: over the limit of %d resampled units per index; lower --bootstrap", sp.boot, sp.n, maxBootstrapWork)
+	}
 	if sp.method == "sobol" && len(c.StringSlice("param")) < 2 {
 		return nil, fmt.Errorf("--method sobol: need at least 2 --param")
 	}
