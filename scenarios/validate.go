@@ -41,14 +41,18 @@ func (e *ValidationError) Error() string {
 // clipAt is the longest key an error message repeats in full.
 const clipAt = 120
 
-// clip shortens a key longer than clipAt bytes to its start and its length,
-// so that a mistyped megabyte-long key gives a readable message instead of
-// repeating the megabyte.
-func clip(s string) string {
-	if len(s) <= clipAt {
+// clip shortens a key longer than clipAt bytes, so that a mistyped
+// megabyte-long key gives a readable message instead of repeating the
+// megabyte.
+func clip(s string) string { return Clip(s, clipAt) }
+
+// Clip returns s if it has at most n bytes, else its first n/2 bytes (never
+// half a letter) and its length: "xxxx... (1048576 bytes)".
+func Clip(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	k := clipAt / 2
+	k := n / 2
 	for k > 0 && !utf8.RuneStart(s[k]) {
 		k--
 	}

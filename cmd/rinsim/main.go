@@ -17,7 +17,7 @@ func main() {
 	err := app.Execute(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "rinsim:", app.Escape(err.Error()))
+		fmt.Fprintln(os.Stderr, "rinsim:", app.Escape(app.ClipLines(err.Error())))
 	}
 	os.Exit(app.ExitCode(err))
 }

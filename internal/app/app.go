@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rinsim/rinsim/internal/report"
+	"github.com/rinsim/rinsim/scenarios"
 	"github.com/rinsim/rinsim/sim"
 )
 
@@ -80,6 +81,23 @@ func Escape(msg string) string {
 }
 
 func needsEscape(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }
+
+// maxMessageLine is the longest line of an error message printed in full.
+const maxMessageLine = 2000
+
+// ClipLines shortens every line of msg longer than maxMessageLine bytes to
+// its start and length (scenarios.Clip), so that no user input, however
+// long, is echoed whole to the terminal by an error message.
+func ClipLines(msg string) string {
+	if len(msg) <= maxMessageLine {
+		return msg
+	}
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = scenarios.Clip(l, maxMessageLine)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // parsing is held by an Execute call from before urfave/cli parses its
 // arguments until its command's action starts.

@@ -1,9 +1,12 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +70,39 @@ func TestScenarioNamesThatBreakFigureFiles(t *testing.T) {
 	ok := []string{strings.Repeat("y", 100)}
 	if _, err := parseScenarioSet([]byte(fmt.Sprintf("[[scenario]]\nname = %q\n", ok[0])), "s.toml"); err != nil {
 		t.Errorf("a 100-byte name: %v", err)
+	}
+}
+
+func TestClipLines(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	got := ClipLines("unknown command \"" + long + "\"\n  line 2: short")
+	want := "unknown command \"" + strings.Repeat("x", maxMessageLine/2-len("unknown command \"")) + "... (5018 bytes)\n  line 2: short"
+	if got != want {
+		t.Errorf("ClipLines = %.200q..., want %.200q...", got, want)
+	}
+	short := "a\nb"
+	if got := ClipLines(short); got != short {
+		t.Errorf("ClipLines(%q) = %q", short, got)
+	}
+}
+
+// The binary prints an error about a 100 KB argument (Linux allows 128 KB)
+// in a few kilobytes: urfave/cli's "unknown command" and "flag provided but
+// not defined" repeat the argument whole.
+func TestLongArgumentMessage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	long := strings.Repeat("y", 100_000)
+	for _, args := range [][]string{{long}, {"run", "--" + long}} {
+		cmd := exec.Command(bin, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != ExitUsage || stderr.Len() > 4*maxMessageLine || !strings.Contains(stderr.String(), "bytes)") {
+			t.Errorf("%.20s...: %v, %d bytes of stderr: %.300s", args, err, stderr.Len(), stderr.String())
+		}
 	}
 }
