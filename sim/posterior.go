@@ -24,8 +24,13 @@ type Posterior struct {
 // LoadPosterior reads a posterior.csv written by `rinsim calibrate`
 // (generation,weight,distance, then one column per parameter) and keeps
 // its last generation. Errors name the line.
+//
+// Work and memory are bounded whatever the input: a line may have at most
+// MaxPosteriorLine bytes (so /dev/zero is refused at once, not read into
+// one endless line), and the kept generation at most MaxPosteriorValues
+// parameter values.
 func LoadPosterior(r io.Reader) (*Posterior, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(&lineLimit{r: r, max: MaxPosteriorLine})
 	header, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("posterior: header: %w", err)
@@ -49,6 +54,10 @@ func LoadPosterior(r io.Reader) (*Posterior, error) {
 		}
 		if g > last {
 			p.Theta, p.Weights, last = nil, nil, g
+		}
+		if (len(p.Theta)+1)*len(p.Keys) > MaxPosteriorValues {
+			return nil, fmt.Errorf("posterior: line %d: generation %d has over %d parameter values (%d particles of %d parameters; rinsim calibrate writes at most 100,000 particles)",
+				line, g, MaxPosteriorValues, len(p.Theta)+1, len(p.Keys))
 		}
 		xs := make([]float64, len(rec))
 		for k, s := range rec {
@@ -77,6 +86,32 @@ func LoadPosterior(r io.Reader) (*Posterior, error) {
 		p.Weights[i] /= sum
 	}
 	return p, nil
+}
+
+// Bounds of LoadPosterior.
+const (
+	MaxPosteriorLine   = 1 << 20    // bytes in one line
+	MaxPosteriorValues = 10_000_000 // parameter values of the kept generation (80 MB)
+)
+
+// lineLimit passes r through but fails once a line exceeds max bytes.
+type lineLimit struct {
+	r    io.Reader
+	max  int
+	line int // bytes since the last newline
+}
+
+func (l *lineLimit) Read(b []byte) (int, error) {
+	n, err := l.r.Read(b)
+	for _, c := range b[:n] {
+		l.line++
+		if c == '\n' {
+			l.line = 0
+		} else if l.line > l.max {
+			return 0, fmt.Errorf("a line longer than %d bytes (not a posterior.csv)", l.max)
+		}
+	}
+	return n, err
 }
 
 // Check verifies that every key is a numeric parameter of s and every

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,5 +137,56 @@ func TestPosteriorVaryPairedUnderPointSets(t *testing.T) {
 	}
 	if value(scns[0], "firm.step_rate") != value(base, "firm.step_rate") {
 		t.Error("Vary changed the point's scenario in place")
+	}
+}
+
+// zeros is an endless stream of NUL bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
+}
+
+// rowsReader yields a header of k parameters, then rows of generation 0
+// without end.
+type rowsReader struct {
+	k    int
+	buf  []byte
+	head bool
+}
+
+func (r *rowsReader) Read(b []byte) (int, error) {
+	if len(r.buf) == 0 {
+		var line strings.Builder
+		if !r.head {
+			line.WriteString("generation,weight,distance")
+			for j := range r.k {
+				fmt.Fprintf(&line, ",p%d", j)
+			}
+			r.head = true
+		} else {
+			line.WriteString("0,1,0" + strings.Repeat(",0.5", r.k))
+		}
+		line.WriteString("\n")
+		r.buf = []byte(line.String())
+	}
+	n := copy(b, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// LoadPosterior stops on input without end: one endless line at the line
+// limit, endless rows of one generation at the values limit.
+func TestLoadPosteriorBounds(t *testing.T) {
+	_, err := LoadPosterior(zeros{})
+	if err == nil || !strings.Contains(err.Error(), "longer than") {
+		t.Errorf("endless line: %v", err)
+	}
+	const k = 100
+	_, err = LoadPosterior(&rowsReader{k: k})
+	want := fmt.Sprintf("line %d: generation 0 has over %d parameter values", MaxPosteriorValues/k+2, MaxPosteriorValues)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("endless generation: %v, want %q", err, want)
 	}
 }

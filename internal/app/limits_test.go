@@ -42,6 +42,8 @@ func TestLimitsRefusedUpFront(t *testing.T) {
 			"--n", "8", "--bootstrap", "1000000000"}, small...), "--bootstrap", false},
 		{"sensitivity bootstrap x n", append([]string{"sensitivity", "--method", "morris", "--param", "funding.scale=0:1",
 			"--n", "100000", "--bootstrap", "100000"}, small...), "--bootstrap 100000 x --n 100000", false},
+		// Read as one endless line before: killed for memory after 97 s.
+		{"posterior /dev/zero", append([]string{"compare", "--posterior", "/dev/zero", "--reps", "2"}, small...), "longer than", false},
 		{"workers", append([]string{"sweep", "--param", "funding.scale=0:2:2", "--workers", "1000000000"}, small...), "--workers", false},
 		{"run workers", append([]string{"run", "--workers", "1000000000"}, small...), "--workers", false},
 		{"members", []string{"run", "--set", "network.oreec.members=100000000", "--set", "network.oreec.non_members=100000000",

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -27,21 +26,43 @@ func loadPosterior(path string, s *scenarios.Scenario) (*sim.Posterior, *report.
 	if path == "" {
 		return nil, nil, nil
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--posterior: %w", err)
 	}
-	p, err := sim.LoadPosterior(bytes.NewReader(data))
+	defer f.Close()
+	// Streamed, hashed on the way, and cut off past maxPosteriorBytes: the
+	// largest posterior.csv calibrate's limits allow (every generation of
+	// 10,000,000 runs' particles) is about 3 GB, and only the last
+	// generation is kept.
+	p, sum, err := readPosterior(f, maxPosteriorBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--posterior %s: %w", path, err)
 	}
 	if err := p.Check(s); err != nil {
 		return nil, nil, fmt.Errorf("--posterior %s: %w", path, err)
 	}
-	sum := sha256.Sum256(data)
-	rec := &report.PosteriorFile{File: path, SHA256: hex.EncodeToString(sum[:]), Particles: len(p.Theta), Keys: p.Keys}
+	rec := &report.PosteriorFile{File: path, SHA256: sum, Particles: len(p.Theta), Keys: p.Keys}
 	return p, rec, nil
 }
+
+// readPosterior loads a posterior of at most limit bytes from r and
+// returns it with the SHA-256 of its bytes.
+func readPosterior(r io.Reader, limit int64) (*sim.Posterior, string, error) {
+	h := sha256.New()
+	in := &io.LimitedReader{R: r, N: limit + 1}
+	p, err := sim.LoadPosterior(io.TeeReader(in, h))
+	if in.N == 0 {
+		return nil, "", fmt.Errorf("larger than %d bytes, the limit for a posterior file", limit)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return p, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// maxPosteriorBytes is the largest --posterior file read.
+const maxPosteriorBytes = 4 << 30
 
 // posteriorText is a report's paragraph on parameters drawn from p; points
 // names what shares a replication's draw.

@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -203,5 +205,19 @@ func TestCompareResumeChangedPosterior(t *testing.T) {
 		if !bytes.Equal(read(t, filepath.Join(out, "runs.csv")), runs) {
 			t.Errorf("%s: runs.csv changed", c.name)
 		}
+	}
+}
+
+// readPosterior refuses a file over its limit, and hashes exactly the
+// bytes of a file within it.
+func TestReadPosteriorLimit(t *testing.T) {
+	text := "generation,weight,distance,firm.step_rate\n0,1,0.1,0.2\n0,1,0.1,0.3\n"
+	p, sum, err := readPosterior(strings.NewReader(text), int64(len(text)))
+	want := sha256.Sum256([]byte(text))
+	if err != nil || len(p.Theta) != 2 || sum != hex.EncodeToString(want[:]) {
+		t.Errorf("at the limit: %v, %d particles, sha256 %s", err, len(p.Theta), sum)
+	}
+	if _, _, err := readPosterior(strings.NewReader(text), int64(len(text))-1); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("a byte over the limit: %v", err)
 	}
 }
