@@ -26,6 +26,12 @@ type Table struct {
 
 // ReadTable reads a CSV file with a header line.
 func ReadTable(path string) (*Table, error) {
+	// Only regular files: a device or pipe (a link to /dev/zero) never ends.
+	if fi, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

@@ -190,6 +190,20 @@ func TestFromDirNeedsOutputs(t *testing.T) {
 	}
 }
 
+// A table that is a link to a device is refused, not read without end.
+func TestFromDirRefusesDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "steps.csv")); err != nil {
+		t.Skip(err)
+	}
+	if _, err := FromDir(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("steps.csv -> /dev/zero: %v", err)
+	}
+}
+
 func TestScalingFigure(t *testing.T) {
 	f := Scaling(table(t, `smes,workers,ns_per_sme
 1000,1,300
