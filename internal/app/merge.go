@@ -42,10 +42,7 @@ func mergeCommand(stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := onlySweeps(shards); err != nil {
-				return err
-			}
-			if err := experiment.Merge(shards, out, c.Bool("force"), mergedReport); err != nil {
+			if err := experiment.Merge(shards, out, c.Bool("force"), onlySweep, mergedReport); err != nil {
 				return err // every merge error is about its inputs
 			}
 			fmt.Fprintf(stderr, "merged %d shards into %s\n", c.NArg(), out)
@@ -65,18 +62,12 @@ func outsideShards(out string, shards []string) error {
 	return nil
 }
 
-// onlySweeps refuses the folder of a command other than sweep, the only one
+// onlySweep refuses the folder of a command other than sweep, the only one
 // that shards: merging a compare or validate folder would copy its runs.csv
 // without the tables and report that command computes from it.
-func onlySweeps(shards []string) error {
-	for _, d := range shards {
-		m, err := experiment.ReadManifest(d)
-		if err != nil {
-			continue // experiment.Merge names the unreadable manifest
-		}
-		if m.Command != "sweep" {
-			return fmt.Errorf("merge: %s holds the output of rinsim %s, not of a sweep shard; only sweep --shard i/n folders can be merged", d, m.Command)
-		}
+func onlySweep(dir string, m *experiment.Manifest) error {
+	if m.Command != "sweep" {
+		return fmt.Errorf("merge: %s holds the output of rinsim %s, not of a sweep shard; only sweep --shard i/n folders can be merged", dir, m.Command)
 	}
 	return nil
 }

@@ -148,7 +148,7 @@ func TestMerge(t *testing.T) {
 		slices.Reverse(reversed)
 		for _, dirs := range [][]string{shards, reversed} {
 			out := filepath.Join(root, "merged")
-			if err := Merge(dirs, out, true, nil); err != nil {
+			if err := Merge(dirs, out, true, nil, nil); err != nil {
 				t.Fatalf("Merge %v: %v", dirs, err)
 			}
 			for _, name := range []string{"runs.csv", "steps.csv", "manifest.json"} {
@@ -222,7 +222,7 @@ func TestMergeErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			out := dir(c.out)
-			err := Merge(c.dirs, out, c.force, nil)
+			err := Merge(c.dirs, out, c.force, nil, nil)
 			if err == nil {
 				t.Fatal("Merge succeeded, want an error")
 			}
@@ -252,7 +252,7 @@ func TestMergeErrors(t *testing.T) {
 	}
 
 	// The same shards with force replace the existing output.
-	if err := Merge([]string{dir("a1"), dir("a0")}, dir("taken"), true, nil); err != nil {
+	if err := Merge([]string{dir("a1"), dir("a0")}, dir("taken"), true, nil, nil); err != nil {
 		t.Fatalf("Merge with force: %v", err)
 	}
 	if !bytes.Equal(read(t, filepath.Join(dir("taken"), "runs.csv")), read(t, filepath.Join(dir("whole"), "runs.csv"))) {

@@ -14,14 +14,15 @@ import (
 )
 
 // Merge combines the complete outputs of the shards 0/n .. n-1/n of one
-// experiment into dir, giving the files one unsharded run writes. extra, if
-// not nil, writes further files (a report) into the merged folder from its
-// manifest before the folder appears.
-func Merge(dirs []string, out string, force bool, extra func(dir string, m *Manifest) error) error {
+// experiment into dir, giving the files one unsharded run writes. accept, if
+// not nil, may refuse a shard by its manifest before anything is merged;
+// extra, if not nil, writes further files (a report) into the merged folder
+// from its manifest before the folder appears.
+func Merge(dirs []string, out string, force bool, accept, extra func(dir string, m *Manifest) error) error {
 	if len(dirs) == 0 {
 		return fmt.Errorf("merge: no shard folders given")
 	}
-	ms, err := readShards(dirs)
+	ms, err := readShards(dirs, accept)
 	if err != nil {
 		return err
 	}
@@ -61,14 +62,20 @@ func Merge(dirs []string, out string, force bool, extra func(dir string, m *Mani
 	})
 }
 
-// readShards reads and checks the shards' manifests: one design, complete.
-func readShards(dirs []string) ([]*Manifest, error) {
+// readShards reads and checks the shards' manifests: accepted, one design,
+// complete.
+func readShards(dirs []string, accept func(dir string, m *Manifest) error) ([]*Manifest, error) {
 	var ms []*Manifest
 	var want string
 	for _, d := range dirs {
 		m, err := ReadManifest(d)
 		if err != nil {
 			return nil, fmt.Errorf("merge %s: %w", d, err)
+		}
+		if accept != nil {
+			if err := accept(d, m); err != nil {
+				return nil, err
+			}
 		}
 		info := m.Design
 		info.Shard = ""
