@@ -5,7 +5,7 @@ package model
 // construction: M. D. Vose, "A linear algorithm for generating random numbers
 // with a given distribution", IEEE Transactions on Software Engineering
 // 17(9), 1991). Column c is taken with chance prob[c] and otherwise gives way
-// to alias[c]. A market's own search proposes markets with it (outboundMarket)
+// to alias[c]. A firm's own search proposes markets with it (outboundMarket)
 // instead of a linear scan of the weights per draw.
 type aliasTable struct {
 	prob  []float64

@@ -48,7 +48,7 @@ type Firms struct {
 	Spent       []float32 // spent this quarter, NOK
 	General     []float32 // general internationalisation knowledge, [0,1]
 	Target      []int8    // market the firm wants to enter next, -1 none (kept for joined members only: only they are invited)
-	targetStop  []float32 // Target stays the same while 1-General is above this (targetFor); +Inf: recompute
+	targetStop  []float32 // Target stays the same while 1-General is above this (updateTarget); +Inf: recompute
 	PartProb    []float32 // chance this quarter of taking up an invitation to a relevant event
 	Opportunity []float64 // sum over known markets short of the last stage of attractiveness x chance of perceiving an opportunity there (bounds the chance of a commitment step: stepBound)
 	Attended    []bool    // attended at least one event this quarter
